@@ -1,0 +1,13 @@
+"""``manage.py load_demo``: load the MONDIACULT 2022 demo data; run it any number of times."""
+
+from django.core.management.base import BaseCommand
+
+from heritage.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (the Azernews article on MONDIACULT 2022). Creates only what is missing."
+
+    def handle(self, *args, **options):
+        created = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created} new records."))

@@ -1,0 +1,282 @@
+"""What both halves share: publishing status, partial dates, sources and the place hierarchy."""
+
+from django.conf import settings
+from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class PublishStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def format_partial_date(value, precision):
+    """Show a date only as precisely as it was recorded: "5 October 2022", "September 2022" or "2022"."""
+    if value is None:
+        return ""
+    pattern = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y"}.get(precision, "j F Y")
+    return dateformat.format(value, pattern)
+
+
+def unique_slug(instance, text, field="slug", max_length=200):
+    """A slug for ``text`` that no other row of the instance's model has yet."""
+    base = (slugify(text, allow_unicode=False) or instance._meta.model_name)[: max_length - 8].strip("-")
+    manager = type(instance)._default_manager
+    candidate, n = base, 2
+    while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def validate_order(instance, start, end, message):
+    """Model ``clean()`` helper: put the "end before start" message on the end field, where staff look.
+
+    The database has the same rule as a CheckConstraint; this only makes the form's message land on the field.
+    """
+    first, last = getattr(instance, start), getattr(instance, end)
+    if first is not None and last is not None and last < first:
+        raise ValidationError({end: message})
+
+
+def split_names(text):
+    """Alternative names are stored one per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def LatitudeField(verbose_name):  # noqa: N802 - a field factory, used like a field class
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def LongitudeField(verbose_name):  # noqa: N802
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
+def coordinate_constraints(prefix):
+    """Database constraints for a latitude/longitude pair, shared by places and monuments."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+            name=f"{prefix}_latitude_range",
+            violation_error_message=_("Latitude must be between -90 and 90."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+            name=f"{prefix}_longitude_range",
+            violation_error_message=_("Longitude must be between -180 and 180."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+            | models.Q(latitude__isnull=False, longitude__isnull=False),
+            name=f"{prefix}_coordinates_both_or_neither",
+            violation_error_message=_("Give both latitude and longitude, or neither."),
+        ),
+    ]
+
+
+class Tracked(models.Model):
+    """Who created and last changed a record, and when. Filled in by the admin."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublishStatus.PUBLISHED)
+
+    def drafts(self):
+        return self.exclude(status=PublishStatus.PUBLISHED)
+
+
+class Publishable(Tracked):
+    """A record that only reaches the public once a Publisher has published it."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT, db_index=True
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == PublishStatus.PUBLISHED
+
+
+class SourceKind(models.TextChoices):
+    NEWS_ARTICLE = "news_article", _("News article")
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    REPORT = "report", _("Report")
+    BOOK = "book", _("Book")
+    SITE_VISIT = "site_visit", _("Site visit")
+    SATELLITE_IMAGERY = "satellite_imagery", _("Satellite imagery")
+    PHOTO = "photo", _("Photograph")
+    OTHER = "other", _("Other")
+
+
+class Source(Tracked):
+    """A document that records make statements from: every condition, figure and meeting cites one."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS_ARTICLE)
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, db_index=True)
+    published_precision = models.CharField(
+        _("precision of the publication date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archived_url = models.URLField(_("archived URL"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=ALL_LANGUAGES, blank=True)
+    cites = models.CharField(
+        _("cites"),
+        max_length=300,
+        blank=True,
+        help_text=_("Whom the source itself reports or quotes, for example “the Ministry of Culture”."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="source_title_not_empty"),
+        ]
+
+    def __str__(self):
+        parts = [self.publisher, self.published_display, self.title]
+        return " — ".join(p for p in parts if p)
+
+    @property
+    def published_display(self):
+        return format_partial_date(self.published_on, self.published_precision)
+
+    def get_absolute_url(self):
+        return reverse("heritage:source_detail", args=[self.pk])
+
+
+class PlaceKind(models.TextChoices):
+    COUNTRY = "country", _("Country")
+    REGION = "region", _("Region")
+    DISTRICT = "district", _("District")
+    SETTLEMENT = "settlement", _("Settlement")
+    SITE = "site", _("Site")
+
+
+class Place(Tracked):
+    """A place in the hierarchy country → region → district → settlement.
+
+    ``path`` holds the ids from the root down ("/3/17/42/"), so "this place and everything inside it" is one
+    indexed prefix lookup instead of a recursive query.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=PlaceKind.choices, default=PlaceKind.SETTLEMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("inside"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    country = CountryField(_("country"), db_index=True)
+    latitude = LatitudeField(_("latitude"))
+    longitude = LongitudeField(_("longitude"))
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name"]
+        constraints = [
+            *coordinate_constraints("place"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="place_name_not_empty"),
+        ]
+
+    def __str__(self):
+        if self.parent_id and self.kind != PlaceKind.COUNTRY:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+    def clean(self):
+        if self.pk and self.parent_id:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("A place cannot lie inside itself.")})
+                node = node.parent
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if new_path != old_path:
+            Place.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                # Moving a place moves everything inside it.
+                for child in Place.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Place.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+
+    def get_absolute_url(self):
+        return reverse("heritage:country_detail", args=[self.country.code])
+
+    def with_descendants(self):
+        return Place.objects.filter(path__startswith=self.path)
+
+    @property
+    def alternative_names_list(self):
+        return split_names(self.alternative_names)

@@ -1,0 +1,96 @@
+"""Admin for meetings: a meeting edits its participants and outcomes inline."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from heritage.admin_mixins import PublishableAdmin, TrackedAdmin
+from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
+
+PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 1
+    autocomplete_fields = ("person", "organization")
+    fields = ("person", "organization", "description", "role", "represented_country", "order")
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    autocomplete_fields = ("parties",)
+    fields = (("kind", "follow_up"), "text", "parties", "follow_up_notes")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PublishableAdmin):
+    inlines = [ParticipantInline, OutcomeInline]
+    list_display = ("title", "date", "date_precision", "event", "format", "status", "updated_at")
+    list_filter = ("status", "format", "date_precision", "event", "topics")
+    list_select_related = ("event",)
+    search_fields = ("title", "slug", "summary", "participants__person__name", "participants__organization__name")
+    date_hierarchy = "date"
+    autocomplete_fields = ("event", "place", "topics", "sources", "monuments")
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = (
+        (None, {"fields": ("title", "slug", ("date", "date_precision"), "event", "place", "format")}),
+        (_("What happened"), {"fields": ("summary", "account", "topics", "monuments")}),
+        (_("Provenance"), {"fields": ("sources",)}),
+        (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
+    )
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdmin):
+    list_display = ("name", "short_name", "start_date", "end_date", "place", "organizer", "status")
+    list_filter = ("status", "kind")
+    list_select_related = ("place", "organizer")
+    search_fields = ("name", "short_name", "slug")
+    date_hierarchy = "start_date"
+    autocomplete_fields = ("place", "organizer", "sources")
+    prepopulated_fields = {"slug": ("short_name",)}
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ("name", "country", "status", "updated_at")
+    list_filter = ("status", "country")
+    search_fields = ("name", "alternative_names", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(PublishableAdmin):
+    list_display = ("name", "acronym", "kind", "country", "parent", "status")
+    list_filter = ("status", "kind", "country")
+    list_select_related = ("parent",)
+    search_fields = ("name", "acronym", "alternative_names", "slug")
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Topic)
+class TopicAdmin(TrackedAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Participant)
+class ParticipantAdmin(VersionAdmin):
+    list_display = ("__str__", "meeting", "represented_country")
+    list_filter = ("represented_country",)
+    list_select_related = ("meeting", "person", "organization")
+    search_fields = ("person__name", "organization__name", "description", "role", "meeting__title")
+    autocomplete_fields = ("meeting", "person", "organization")
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(VersionAdmin):
+    list_display = ("__str__", "kind", "follow_up", "meeting")
+    list_filter = ("kind", "follow_up")
+    list_select_related = ("meeting",)
+    search_fields = ("text", "meeting__title")
+    autocomplete_fields = ("meeting", "parties")

@@ -1,0 +1,319 @@
+"""Diplomatic and cultural-cooperation meetings: who met whom, when, where, on what, with which outcomes."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from heritage.models import (
+    DatePrecision,
+    Publishable,
+    PublishableQuerySet,
+    Tracked,
+    format_partial_date,
+    split_names,
+    unique_slug,
+    validate_order,
+)
+
+
+class SluggedMixin(models.Model):
+    """Fills in a unique slug from ``slug_source`` when staff leave it blank."""
+
+    slug_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source))
+        super().save(*args, **kwargs)
+
+
+class OrganizationKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Government agency")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+    MEDIA = "media", _("Media")
+    THINK_TANK = "think_tank", _("Think tank")
+    MUSEUM = "museum", _("Museum")
+    NGO = "ngo", _("Non-governmental organization")
+    OTHER = "other", _("Other")
+
+
+class Organization(SluggedMixin, Publishable):
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    url = models.URLField(_("website"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        permissions = [("publish_organization", _("Can publish organizations"))]
+        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="organization_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:organization_detail", args=[self.slug])
+
+    @property
+    def alternative_names_list(self):
+        return split_names(self.alternative_names)
+
+
+class Person(SluggedMixin, Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    alternative_names = models.TextField(
+        _("alternative spellings"), blank=True, help_text=_("Other spellings and transliterations, one per line.")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    country = CountryField(_("country"), blank=True, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        permissions = [("publish_person", _("Can publish people"))]
+        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:person_detail", args=[self.slug])
+
+    @property
+    def alternative_names_list(self):
+        return split_names(self.alternative_names)
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", _("Conference")
+    FORUM = "forum", _("Forum")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
+
+
+class Event(SluggedMixin, Publishable):
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices, default=EventKind.CONFERENCE)
+    start_date = models.DateField(_("start date"), null=True, blank=True, db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    place = models.ForeignKey(
+        "heritage.Place", verbose_name=_("place"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organizer = models.ForeignKey(
+        Organization,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organized_events",
+    )
+    url = models.URLField(_("website"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField("heritage.Source", verbose_name=_("sources"), blank=True, related_name="events")
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start_date", "name"]
+        permissions = [("publish_event", _("Can publish events"))]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="event_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="event_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        validate_order(self, "start_date", "end_date", _("The end date cannot be before the start date."))
+
+    def get_absolute_url(self):
+        return reverse("meetings:event_detail", args=[self.slug])
+
+
+class Topic(SluggedMixin, Tracked):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:topic_detail", args=[self.slug])
+
+
+class MeetingFormat(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral")
+    MULTILATERAL = "multilateral", _("Multilateral")
+    BRIEFING = "briefing", _("Briefing")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")
+
+
+class MeetingQuerySet(PublishableQuerySet):
+    def with_related(self):
+        """Everything a list row shows, in a bounded number of queries."""
+        return self.select_related("event", "place").prefetch_related("topics")
+
+
+class Meeting(SluggedMixin, Publishable):
+    slug_source = "title"
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    date = models.DateField(_("date"), db_index=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
+    place = models.ForeignKey(
+        "heritage.Place", verbose_name=_("place"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(
+        _("format"), max_length=12, choices=MeetingFormat.choices, default=MeetingFormat.BILATERAL
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    account = models.TextField(_("account"), blank=True, help_text=_("What the sources say happened, attributed."))
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="meetings")
+    sources = models.ManyToManyField("heritage.Source", verbose_name=_("sources"), blank=True, related_name="meetings")
+    monuments = models.ManyToManyField(
+        "monuments.Monument", verbose_name=_("monuments concerned"), blank=True, related_name="meetings"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "title"]
+        permissions = [("publish_meeting", _("Can publish meetings"))]
+        indexes = [models.Index(fields=["status", "-date"], name="meeting_status_date")]
+        constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="meeting_title_not_empty")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.slug])
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Participant(models.Model):
+    """Someone at a meeting: a named person, an organization, or an unnamed group described in words."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("For unnamed participants, e.g. “representatives of media organizations”."),
+    )
+    role = models.CharField(_("role or title held at the time"), max_length=300, blank=True)
+    represented_country = CountryField(_("country represented"), blank=True, db_index=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False)
+                | models.Q(organization__isnull=False)
+                | ~models.Q(description=""),
+                name="participant_is_someone",
+                violation_error_message=_("Name a person, an organization, or describe the participants."),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person or self.description or self.organization
+        return f"{who}, {self.role}" if self.role else str(who)
+
+
+class OutcomeKind(models.TextChoices):
+    OFFER = "offer", _("Offer")
+    PROPOSAL = "proposal", _("Proposal")
+    AGREEMENT = "agreement", _("Agreement")
+    COMMITMENT = "commitment", _("Commitment")
+    STATEMENT = "statement", _("Statement")
+
+
+class FollowUp(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Outcome(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=12, choices=OutcomeKind.choices, db_index=True)
+    text = models.TextField(_("text"))
+    parties = models.ManyToManyField(Organization, verbose_name=_("parties"), blank=True, related_name="outcomes")
+    follow_up = models.CharField(
+        _("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.OPEN, db_index=True
+    )
+    follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["meeting", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="outcome_text_not_empty")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:80]}"

@@ -1,0 +1,125 @@
+"""Admin for the monument register: a monument edits its registrations, assessments, restorations and images inline."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from heritage.admin_mixins import PublishableAdmin, TrackedAdmin
+from monuments.models import (
+    ConditionAssessment,
+    Monument,
+    MonumentImage,
+    MonumentType,
+    Registration,
+    ReportedFigure,
+    Restoration,
+)
+
+PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+class ConditionAssessmentInline(admin.StackedInline):
+    model = ConditionAssessment
+    extra = 0
+    autocomplete_fields = ("source",)
+    fields = (
+        ("observed_on", "observed_precision"),
+        ("condition", "evidence_kind"),
+        "assessed_by",
+        "source",
+        "description",
+    )
+
+
+class RestorationInline(admin.StackedInline):
+    model = Restoration
+    extra = 0
+    autocomplete_fields = ("executing_organization", "sources")
+
+
+class MonumentImageInline(admin.StackedInline):
+    model = MonumentImage
+    extra = 0
+    autocomplete_fields = ("source",)
+
+
+@admin.register(Monument)
+class MonumentAdmin(PublishableAdmin):
+    inlines = [RegistrationInline, ConditionAssessmentInline, RestorationInline, MonumentImageInline]
+    list_display = ("name", "monument_type", "place", "current_condition", "status", "updated_at")
+    list_filter = ("status", "current_condition", "monument_type", "religious_affiliation")
+    list_select_related = ("monument_type", "place", "place__parent")
+    search_fields = ("name", "alternative_names", "slug")
+    autocomplete_fields = ("monument_type", "place", "sources")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("current_condition", *PublishableAdmin.readonly_fields)
+    fieldsets = (
+        (None, {"fields": ("name", "alternative_names", "slug", "monument_type", "religious_affiliation")}),
+        (_("Where"), {"fields": ("place", ("latitude", "longitude"))}),
+        (_("When"), {"fields": (("built_from_year", "built_to_year", "built_approximate"),)}),
+        (_("Description"), {"fields": ("description", "current_condition", "sources")}),
+        (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Assessments deleted through the inline bypass ConditionAssessment.delete(); recompute once here.
+        form.instance.refresh_current_condition()
+
+
+@admin.register(MonumentType)
+class MonumentTypeAdmin(TrackedAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Registration)
+class RegistrationAdmin(VersionAdmin):
+    list_display = ("monument", "registry", "number", "significance", "registered_on")
+    list_filter = ("significance", "registry")
+    list_select_related = ("monument",)
+    search_fields = ("number", "registry", "monument__name")
+    autocomplete_fields = ("monument", "source")
+
+
+@admin.register(ConditionAssessment)
+class ConditionAssessmentAdmin(VersionAdmin):
+    list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
+    list_filter = ("condition", "evidence_kind")
+    list_select_related = ("monument", "source")
+    search_fields = ("monument__name", "assessed_by", "description")
+    date_hierarchy = "observed_on"
+    autocomplete_fields = ("monument", "source")
+
+
+@admin.register(Restoration)
+class RestorationAdmin(VersionAdmin):
+    list_display = ("monument", "status", "started_on", "ended_on", "executing_organization")
+    list_filter = ("status",)
+    list_select_related = ("monument", "executing_organization")
+    search_fields = ("monument__name", "description")
+    autocomplete_fields = ("monument", "executing_organization", "sources")
+
+
+@admin.register(MonumentImage)
+class MonumentImageAdmin(VersionAdmin):
+    list_display = ("__str__", "monument", "credit", "licence", "taken_on")
+    list_select_related = ("monument",)
+    search_fields = ("caption", "alt_text", "credit", "monument__name")
+    autocomplete_fields = ("monument", "source")
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(PublishableAdmin):
+    list_display = ("__str__", "condition", "registered_count", "as_of", "reported_by", "status")
+    list_filter = ("status", "condition")
+    list_select_related = ("reported_by",)
+    search_fields = ("statement", "reported_by__name")
+    autocomplete_fields = ("monument_type", "reported_by", "source")
