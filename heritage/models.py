@@ -1,5 +1,8 @@
 """What both halves share: publishing status, partial dates, sources and the place hierarchy."""
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.core.exceptions import ValidationError
@@ -131,6 +134,22 @@ class Tracked(models.Model):
 
 
 class PublishableQuerySet(models.QuerySet):
+    # Fields ``search()`` looks in; models with other text fields set their own.
+    search_fields = ("name", "alternative_names")
+
+    def search(self, query):
+        """Rows matching every word of ``query``. The one search entry point that views and filters call.
+
+        Simple case-insensitive containment for now; the full-text implementation replaces the inside only.
+        """
+        words = (query or "").split()
+        if not words:
+            return self
+        condition = models.Q()
+        for word in words:
+            condition &= reduce(operator.or_, (models.Q(**{f"{f}__icontains": word}) for f in self.search_fields))
+        return self.filter(condition)
+
     def published(self):
         return self.filter(status=PublishStatus.PUBLISHED)
 

@@ -42,6 +42,10 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OrganizationQuerySet(PublishableQuerySet):
+    search_fields = ("name", "acronym", "alternative_names")
+
+
 class Organization(SluggedMixin, Publishable):
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
@@ -59,6 +63,8 @@ class Organization(SluggedMixin, Publishable):
     )
     url = models.URLField(_("website"), max_length=1000, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
@@ -112,6 +118,10 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class EventQuerySet(PublishableQuerySet):
+    search_fields = ("name", "short_name", "description")
+
+
 class Event(SluggedMixin, Publishable):
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -133,6 +143,8 @@ class Event(SluggedMixin, Publishable):
     url = models.URLField(_("website"), max_length=1000, blank=True)
     description = models.TextField(_("description"), blank=True)
     sources = models.ManyToManyField("heritage.Source", verbose_name=_("sources"), blank=True, related_name="events")
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")
@@ -186,6 +198,8 @@ class MeetingFormat(models.TextChoices):
 
 
 class MeetingQuerySet(PublishableQuerySet):
+    search_fields = ("title", "summary", "account")
+
     def with_related(self):
         """Everything a list row shows, in a bounded number of queries."""
         return self.select_related("event", "place").prefetch_related("topics")

@@ -79,6 +79,8 @@ class MonumentType(Tracked):
 
 
 class MonumentQuerySet(PublishableQuerySet):
+    search_fields = ("name", "alternative_names", "description")
+
     def with_related(self):
         return self.select_related("monument_type", "place", "place__parent")
 

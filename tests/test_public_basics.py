@@ -44,3 +44,13 @@ def test_unknown_country_is_a_404(client):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
+
+
+def test_search_matches_every_word_in_names_and_alternative_names(demo):
+    from meetings.models import Meeting, Person
+
+    assert [p.name for p in Person.objects.search("kərimov")] == ["Anar Karimov"]
+    assert list(Meeting.objects.search("Blagojevic Serbian").values_list("slug", flat=True)) == [
+        "karimov-blagojevic-mexico-2022"
+    ]
+    assert Person.objects.search("").count() == Person.objects.count()
