@@ -401,3 +401,26 @@ class ReportedFigure(Publishable):
     @property
     def as_of_display(self):
         return format_partial_date(self.as_of, self.as_of_precision)
+
+    def documented_monuments(self):
+        """Published monuments in the register within this figure's scope (condition, type, country)."""
+        monuments = Monument.objects.published()
+        if self.condition:
+            monuments = monuments.filter(current_condition=self.condition)
+        if self.monument_type_id:
+            monuments = monuments.filter(monument_type_id=self.monument_type_id)
+        if self.country:
+            monuments = monuments.filter(place__country=self.country)
+        return monuments
+
+    def documented_counts(self):
+        """What the register itself documents for the same scope: all, and how many of them are registered.
+
+        These measure something different from the reported figure (documented, published records versus a
+        party's statement), so pages show them side by side and never as a correction of each other.
+        """
+        monuments = self.documented_monuments()
+        return {
+            "count": monuments.count(),
+            "registered_count": monuments.filter(registrations__isnull=False).distinct().count(),
+        }

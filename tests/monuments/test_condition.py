@@ -23,3 +23,17 @@ def test_current_condition_follows_the_latest_assessment():
     latest.delete()
     monument.refresh_from_db()
     assert monument.current_condition == Condition.DESTROYED
+
+
+def test_figure_documented_counts_cover_its_scope_only():
+    place = f.PlaceFactory(country="AZ")
+    figure = f.ReportedFigureFactory(condition="destroyed", country="AZ")
+    registered = f.MonumentFactory(place=place)
+    f.RegistrationFactory(monument=registered)
+    f.RegistrationFactory(monument=registered, registry="Local register")
+    f.ConditionAssessmentFactory(monument=registered, condition="destroyed")
+    f.ConditionAssessmentFactory(monument=f.MonumentFactory(place=place), condition="destroyed")
+    f.ConditionAssessmentFactory(monument=f.MonumentFactory(place=place), condition="damaged")
+    f.ConditionAssessmentFactory(monument=f.MonumentFactory(place=place, status="draft"), condition="destroyed")
+    f.ConditionAssessmentFactory(monument=f.MonumentFactory(place=f.PlaceFactory(country="AM")), condition="destroyed")
+    assert figure.documented_counts() == {"count": 2, "registered_count": 1}
