@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations-check venv clean
+.PHONY: run serve test lint format migrations-check venv clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,13 @@ run: venv
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_users
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: settings from the environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...; README "Production").
+serve: venv
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py collectstatic --no-input
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -11,7 +11,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+# Production security settings stay on (HSTS, secure cookies are asserted in tests); only the HTTPS redirect is off,
+# because the test client speaks plain HTTP. tests/heritage/test_security.py turns it back on to test it.
+SECURE_SSL_REDIRECT = False

@@ -13,6 +13,8 @@ public = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
+handler500 = "heritage.faults.server_error"
+
 urlpatterns = [
     path("", include((public, "heritage"))),
     path("", include("meetings.urls")),
