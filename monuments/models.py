@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heritage import uploads
 from heritage.models import (
     DatePrecision,
     LatitudeField,
@@ -318,7 +319,12 @@ class Restoration(models.Model):
 
 class MonumentImage(models.Model):
     monument = models.ForeignKey(Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to="monuments/%Y/")
+    image = models.ImageField(
+        _("image"),
+        upload_to=uploads.monument_image_path,
+        validators=[uploads.validate_image_upload],
+        help_text=_("A JPEG, PNG or WebP photograph. Location and camera metadata are removed when it is saved."),
+    )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     alt_text = models.CharField(
         _("alternative text"), max_length=300, help_text=_("Describes the image for people who cannot see it.")
@@ -341,6 +347,12 @@ class MonumentImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # Every new upload is stored re-encoded, without the metadata that can reveal where it was taken.
+            self.image = uploads.clean_image(self.image)
+        super().save(*args, **kwargs)
 
 
 class FigureQualifier(models.TextChoices):
