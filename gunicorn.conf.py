@@ -42,5 +42,5 @@ limit_request_field_size = 8190
 # Which proxy addresses may set X-Forwarded-Proto and friends. The app also needs SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# gunicorn names itself "Server: gunicorn" with no version number; nothing to hide there. (The version was
-# removed from the header upstream; tests/heritage/test_production.py checks it stays out.)
+# The Server header: gunicorn sends "Server: gunicorn" with no version number (tests/heritage/test_faults.py
+# checks that it stays so), which reveals nothing worth patching gunicorn's internals to hide.
