@@ -45,7 +45,7 @@ class EstimatedCountPaginator(Paginator):
                 row = cursor.fetchone()
             if row and row[0] > bounded:
                 return row[0]
-        return bounded
+        return self.exact_limit
 
 
 class ScalableAdminMixin:

@@ -207,3 +207,16 @@ def test_snippet_marks_word_as_typed(postgres_only):
     f.MeetingFactory(title="Talks", summary="Minister Blagojević met the delegation.")
     (meeting,) = Meeting.objects.search("Blagojević").highlight("Blagojević")
     assert "<mark>Blagojević</mark>" in meeting.snippet
+
+
+def test_admin_changelist_never_counts_past_the_bound(postgres_only, client, superuser, monkeypatch):
+    from heritage.admin_mixins import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 3)
+    for i in range(6):
+        f.MonumentFactory(name=f"Bridge {i}")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:monuments_monument_changelist"), {"current_condition__exact": "unknown"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3  # filtered: the bound itself, not a full count
+    assert response.context["cl"].show_full_result_count is False
