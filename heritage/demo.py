@@ -14,6 +14,7 @@ import reversion
 from django.db import transaction
 
 from heritage.models import DatePrecision, Place, PlaceKind, PublishStatus, Source, SourceKind
+from heritage.search import update_search_index
 from meetings.models import (
     Event,
     EventKind,
@@ -369,4 +370,6 @@ def load_demo():
             {"source": source, "count": FIGURE["count"], "condition": FIGURE["condition"]},
             {**FIGURE, "reported_by": orgs["ministry-of-culture-of-azerbaijan"], "status": PUBLISHED},
         )
+    # Participants and topics are added after each meeting's save(): index the meetings with them.
+    update_search_index(Meeting.objects.filter(slug__in=[m["slug"] for m in MEETINGS]))
     return created

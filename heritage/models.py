@@ -1,10 +1,9 @@
 """What both halves share: publishing status, partial dates, sources and the place hierarchy."""
 
-import operator
-from functools import reduce
-
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -134,20 +133,94 @@ class Tracked(models.Model):
 
 
 class PublishableQuerySet(models.QuerySet):
-    # Fields ``search()`` looks in; models with other text fields set their own.
-    search_fields = ("name", "alternative_names")
+    """Queries every public record shares: ``published()``, ``drafts()`` and search.
 
-    def search(self, query):
-        """Rows matching every word of ``query``. The one search entry point that views and filters call.
+    ``search(q)`` and ``highlight(q)`` work on searchable models (``Searchable``); see ``heritage.search``.
 
-        Simple case-insensitive containment for now; the full-text implementation replaces the inside only.
-        """
-        words = (query or "").split()
-        if not words:
+    ``search(q)``: the records matching ``q``, best first. Names match regardless of case, diacritics and
+    script (``Blagojevic`` finds Blagojević, ``Керимов`` finds Kərimov). On PostgreSQL it is a full-text
+    search on the GIN-indexed ``search_vector`` with websearch syntax (``"exact phrase"``, ``-without``,
+    ``or``), ranked with names first; when nothing matches, a trigram search on names finds typos and other
+    transliterations. Ranking is skipped for broad queries (more than ``RANK_LIMIT`` matches): those keep the
+    queryset's own order, because ranking them costs as much as counting every match and only reorders ties.
+    Up front it runs one short probe query (at most ``RANK_LIMIT + 1`` ids from the index) to choose between
+    these. On SQLite every normalised word must occur in the record's text; no ranking.
+    ``search(q, prefix=True)`` also matches words by their beginning (for autocomplete and the admin).
+
+    ``highlight(q)``: annotates ``snippet``, a short extract of the record's longest text with the words of
+    ``q`` wrapped in ``<mark>``, as safe HTML (the text is escaped first; the database's text is never trusted
+    as HTML). On PostgreSQL ``ts_headline`` picks the extract; on SQLite Python cuts the words around the
+    first match (``None`` when the text does not contain the words). On both, words spelled differently
+    from the query (diacritics, script) are marked too. Use it on a page's slice
+    only (``qs.search(q).highlight(q)`` then paginate): it runs per row. Iterate the queryset to get
+    ``obj.snippet``; ``values()`` returns the raw marked-up text.
+    """
+
+    # Above this many matches, search() keeps the queryset's order instead of ranking.
+    RANK_LIMIT = 1000
+
+    def search(self, query, *, prefix=False):
+        from heritage import search
+
+        if not self.model_is_searchable():
+            return self._search_by_containment(query)
+        if not (query or "").strip():
             return self
+        terms = search.words(query)
+        if not terms:
+            return self.none()
+        if not search.is_postgresql(self.db):
+            condition = models.Q()
+            for term in terms:
+                condition &= models.Q(search_text__contains=term)
+            return self.filter(condition)
+        tsquery = search.tsquery(query, prefix=prefix)
+        probe = list(self.filter(search_vector=tsquery).order_by().values_list("pk", flat=True)[: self.RANK_LIMIT + 1])
+        if not probe:
+            text = " ".join(terms)
+            return (
+                self.filter(search_names__trigram_word_similar=text)
+                .alias(similarity=TrigramWordSimilarity(text, "search_names"))
+                .order_by("-similarity", "pk")
+            )
+        matches = self.filter(search_vector=tsquery)
+        if len(probe) > self.RANK_LIMIT:
+            return matches
+        return matches.alias(rank=SearchRank(models.F("search_vector"), tsquery)).order_by("-rank", "pk")
+
+    def highlight(self, query):
+        from heritage import search
+
+        terms = search.words(query)
+        if not self.model_is_searchable() or not terms:
+            return self.annotate(snippet=models.Value(None, output_field=models.TextField()))
+        field = self.model.snippet_field
+        if not search.is_postgresql(self.db):
+            return self.annotate(snippet=search.Snippet(field, terms=terms))
+        headline = SearchHeadline(
+            field,
+            search.headline_query(query),
+            config="simple",
+            start_sel=search.MARK_START,
+            stop_sel=search.MARK_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+        )
+        return self.annotate(snippet=search.Snippet(field, terms=terms, headline=headline))
+
+    def model_is_searchable(self):
+        return issubclass(self.model, Searchable)
+
+    def _search_by_containment(self, query):
+        """Plain containment for models without stored search data (kept for ``search_fields`` users)."""
+        fields = getattr(self, "search_fields", ("name",))
         condition = models.Q()
-        for word in words:
-            condition &= reduce(operator.or_, (models.Q(**{f"{f}__icontains": word}) for f in self.search_fields))
+        for word in (query or "").split():
+            any_field = models.Q()
+            for f in fields:
+                any_field |= models.Q(**{f"{f}__icontains": word})
+            condition &= any_field
         return self.filter(condition)
 
     def published(self):
@@ -155,6 +228,64 @@ class PublishableQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.exclude(status=PublishStatus.PUBLISHED)
+
+
+class PostgresOnlyGinIndex(GinIndex):
+    """A GIN index that exists on PostgreSQL only: on SQLite (the embedded default) it is a no-op.
+
+    Keeps one set of migrations for both databases: the column it indexes exists everywhere, the index only
+    where GIN does.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return f"-- {self.name}: PostgreSQL only"
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return f"-- {self.name}: PostgreSQL only"
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class Searchable(models.Model):
+    """Stored search data, kept current by ``save()``; see ``heritage.search`` for what each column holds.
+
+    Subclasses define ``search_document()`` (texts by weight "A", "B", "C"), ``snippet_field`` (the text
+    ``highlight()`` extracts from), and the related records it reads (``search_select_related``,
+    ``search_prefetch``) so that ``update_search_index()`` reads a batch in a few queries. Add
+    ``*search_indexes("<model>")`` to ``Meta.indexes``.
+    """
+
+    search_names = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(editable=False, null=True)
+
+    search_select_related = ()
+    search_prefetch = ()
+    snippet_field = "description"
+
+    class Meta:
+        abstract = True
+
+    def search_document(self):
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        from heritage import search
+
+        columns = search.search_document_for_save(self)
+        self.search_names, self.search_text = columns["search_names"], columns["search_text"]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names", "search_text"}
+        super().save(*args, **kwargs)
+        search.write_vector(self, columns)
+
+    def refresh_search(self):
+        """Recompute after related records changed (topics, participants): one row's ``update_search_index``."""
+        from heritage import search
+
+        search.update_search_index(type(self)._base_manager.filter(pk=self.pk))
 
 
 class Publishable(Tracked):

@@ -9,12 +9,14 @@ from heritage.models import (
     DatePrecision,
     Publishable,
     PublishableQuerySet,
+    Searchable,
     Tracked,
     format_partial_date,
     split_names,
     unique_slug,
     validate_order,
 )
+from heritage.search import search_indexes
 
 
 class SluggedMixin(models.Model):
@@ -46,7 +48,7 @@ class OrganizationQuerySet(PublishableQuerySet):
     search_fields = ("name", "acronym", "alternative_names")
 
 
-class Organization(SluggedMixin, Publishable):
+class Organization(SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
@@ -71,6 +73,7 @@ class Organization(SluggedMixin, Publishable):
         verbose_name_plural = _("organizations")
         ordering = ["name"]
         permissions = [("publish_organization", _("Can publish organizations"))]
+        indexes = search_indexes("organization")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="organization_name_not_empty")]
 
     def __str__(self):
@@ -79,12 +82,21 @@ class Organization(SluggedMixin, Publishable):
     def get_absolute_url(self):
         return reverse("meetings:organization_detail", args=[self.slug])
 
+    search_select_related = ("parent",)
+
+    def search_document(self):
+        return {
+            "A": [self.name, self.acronym, self.alternative_names],
+            "B": [self.parent.name if self.parent_id else ""],
+            "C": [self.description],
+        }
+
     @property
     def alternative_names_list(self):
         return split_names(self.alternative_names)
 
 
-class Person(SluggedMixin, Publishable):
+class Person(SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=200)
     alternative_names = models.TextField(
         _("alternative spellings"), blank=True, help_text=_("Other spellings and transliterations, one per line.")
@@ -98,6 +110,7 @@ class Person(SluggedMixin, Publishable):
         verbose_name_plural = _("people")
         ordering = ["name"]
         permissions = [("publish_person", _("Can publish people"))]
+        indexes = search_indexes("person")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty")]
 
     def __str__(self):
@@ -105,6 +118,9 @@ class Person(SluggedMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("meetings:person_detail", args=[self.slug])
+
+    def search_document(self):
+        return {"A": [self.name, self.alternative_names], "C": [self.description]}
 
     @property
     def alternative_names_list(self):
@@ -122,7 +138,7 @@ class EventQuerySet(PublishableQuerySet):
     search_fields = ("name", "short_name", "description")
 
 
-class Event(SluggedMixin, Publishable):
+class Event(SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
@@ -151,6 +167,7 @@ class Event(SluggedMixin, Publishable):
         verbose_name_plural = _("events")
         ordering = ["-start_date", "name"]
         permissions = [("publish_event", _("Can publish events"))]
+        indexes = search_indexes("event")
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="event_name_not_empty"),
             models.CheckConstraint(
@@ -170,6 +187,19 @@ class Event(SluggedMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("meetings:event_detail", args=[self.slug])
+
+    search_select_related = ("place", "organizer")
+
+    def search_document(self):
+        return {
+            "A": [self.name, self.short_name],
+            "B": [
+                self.place.name if self.place_id else "",
+                self.organizer.name if self.organizer_id else "",
+                self.organizer.acronym if self.organizer_id else "",
+            ],
+            "C": [self.description],
+        }
 
 
 class Topic(SluggedMixin, Tracked):
@@ -205,7 +235,7 @@ class MeetingQuerySet(PublishableQuerySet):
         return self.select_related("event", "place").prefetch_related("topics")
 
 
-class Meeting(SluggedMixin, Publishable):
+class Meeting(SluggedMixin, Searchable, Publishable):
     slug_source = "title"
 
     title = models.CharField(_("title"), max_length=300)
@@ -238,7 +268,7 @@ class Meeting(SluggedMixin, Publishable):
         verbose_name_plural = _("meetings")
         ordering = ["-date", "title"]
         permissions = [("publish_meeting", _("Can publish meetings"))]
-        indexes = [models.Index(fields=["status", "-date"], name="meeting_status_date")]
+        indexes = [models.Index(fields=["status", "-date"], name="meeting_status_date"), *search_indexes("meeting")]
         constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="meeting_title_not_empty")]
 
     def __str__(self):
@@ -246,6 +276,34 @@ class Meeting(SluggedMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.slug])
+
+    search_select_related = ("event", "place")
+    search_prefetch = ("topics", "participants__person", "participants__organization")
+    snippet_field = "summary"
+
+    def search_document(self):
+        people = []
+        if self.pk:  # topics and participants are saved after the meeting; admin and importers refresh then
+            participants = self.participants.all()
+            if "participants" not in getattr(self, "_prefetched_objects_cache", {}):
+                participants = participants.select_related("person", "organization")
+            for p in participants:
+                if p.person_id:
+                    people += [p.person.name, p.person.alternative_names]
+                if p.organization_id:
+                    people += [p.organization.name, p.organization.acronym]
+                people.append(p.description)
+        return {
+            "A": [self.title],
+            "B": [
+                self.event.name if self.event_id else "",
+                self.event.short_name if self.event_id else "",
+                self.place.name if self.place_id else "",
+                *([t.name for t in self.topics.all()] if self.pk else []),
+                *people,
+            ],
+            "C": [self.summary, self.account],
+        }
 
     @property
     def date_display(self):

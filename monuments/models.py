@@ -13,6 +13,7 @@ from heritage.models import (
     LongitudeField,
     Publishable,
     PublishableQuerySet,
+    Searchable,
     Tracked,
     coordinate_constraints,
     format_partial_date,
@@ -20,6 +21,7 @@ from heritage.models import (
     unique_slug,
     validate_order,
 )
+from heritage.search import search_indexes
 
 YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]
 
@@ -86,7 +88,7 @@ class MonumentQuerySet(PublishableQuerySet):
         return self.select_related("monument_type", "place", "place__parent")
 
 
-class Monument(Publishable):
+class Monument(Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
@@ -135,6 +137,7 @@ class Monument(Publishable):
             models.Index(fields=["status", "name"], name="monument_status_name"),
             models.Index(fields=["status", "-updated_at"], name="monument_status_updated"),
             models.Index(fields=["status", "built_from_year"], name="monument_status_built"),
+            *search_indexes("monument"),
         ]
         constraints = [
             *coordinate_constraints("monument"),
@@ -166,6 +169,21 @@ class Monument(Publishable):
 
     def get_absolute_url(self):
         return reverse("monuments:monument_detail", args=[self.slug])
+
+    search_select_related = ("monument_type", "place", "place__parent")
+
+    def search_document(self):
+        place = self.place if self.place_id else None
+        return {
+            "A": [self.name, self.alternative_names],
+            "B": [
+                self.monument_type.name if self.monument_type_id else "",
+                place.name if place else "",
+                place.alternative_names if place else "",
+                place.parent.name if place and place.parent_id else "",
+            ],
+            "C": [self.description],
+        }
 
     @property
     def alternative_names_list(self):

@@ -1,0 +1,348 @@
+"""The benchmark: build the sample data set in PostgreSQL, measure every public page, write bench/RESULTS.md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/heritage_bench .venv/bin/python bench/run.py \
+        --monuments 1000000 --meetings 250000
+
+See bench/README.md. Measures in-process with Django's test client (server time, no network) and, unless
+``--no-load``, requests per second through gunicorn at 32 concurrent connections.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heritage.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def timed_get(client, url, repeat):
+    """Median and p95 milliseconds and the SQL query count of ``url``; ``None`` times when it is missing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries, status = [], 0, None
+    for i in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                for _chunk in response.streaming_content:
+                    pass
+            elapsed = (time.perf_counter() - start) * 1000
+        status = response.status_code
+        if status != 200:
+            break
+        if i:  # the first request warms caches
+            times.append(elapsed)
+        queries = len(captured)
+    return summarize(url, times, queries, status)
+
+
+def summarize(label, times, queries, status):
+    if status != 200 or not times:
+        return {"label": label, "status": status, "median": None, "p95": None, "queries": None}
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return {"label": label, "status": 200, "median": statistics.median(times), "p95": p95, "queries": queries}
+
+
+def sample_terms():
+    """A two-word query a reader might type, a filter combination and slugs, taken from the data."""
+    from monuments.models import Monument
+
+    monument = Monument.objects.published().filter(slug__startswith="sample-").select_related("place").first()
+    if monument is None:
+        monument = Monument.objects.published().select_related("place").first()
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.published().order_by("-pk").first()
+    place_word = monument.place.name.split()[0] if monument and monument.place_id else "bridge"
+    return {
+        "q": f"{place_word} {monument.monument_type.name.split()[0].lower()}" if monument else "bridge",
+        "type": monument.monument_type.slug if monument else "",
+        "condition": monument.current_condition if monument else "",
+        "country": monument.place.country.code if monument and monument.place_id else "",
+        "monument": monument.slug if monument else "missing",
+        "meeting": meeting.slug if meeting else "missing",
+    }
+
+
+def measure_pages(repeat):
+    from django.test import Client
+
+    t = sample_terms()
+    q = urlencode({"q": t["q"]})
+    filtered = urlencode({"q": t["q"], "type": t["type"], "condition": t["condition"], "country": t["country"]})
+    urls = [
+        ("home", "/"),
+        ("monument list", "/monuments/"),
+        ("monument list, q", f"/monuments/?{q}"),
+        ("monument list, q + 3 filters", f"/monuments/?{filtered}"),
+        ("monument list, page 500", "/monuments/?page=500"),
+        ("monument detail", f"/monuments/{t['monument']}/"),
+        ("meeting list, filters", "/meetings/?" + urlencode({"format": "bilateral", "country": t["country"]})),
+        ("meeting detail", f"/meetings/{t['meeting']}/"),
+        ("search", f"/search/?{q}"),
+        ("map data", "/monuments/map/data.json?" + urlencode({"bbox": "40,30,50,45"})),
+    ]
+    client = Client()
+    rows = []
+    for label, url in urls:
+        row = timed_get(client, url, repeat)
+        row["label"], row["url"] = label, url
+        rows.append(row)
+    return t, rows
+
+
+def measure_export(limit=100_000):
+    """Time and peak Python memory of streaming the CSV export (the first ``limit`` rows)."""
+    from django.test import Client
+
+    response = Client().get("/monuments/export.csv")
+    if response.status_code != 200:
+        return {"label": "CSV export", "status": response.status_code}
+    tracemalloc.start()
+    start, rows = time.perf_counter(), 0
+    content = response.streaming_content if getattr(response, "streaming", False) else [response.content]
+    for chunk in content:
+        rows += chunk.count(b"\n")
+        if rows >= limit:
+            break
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"label": "CSV export", "status": 200, "rows": rows, "seconds": elapsed, "peak_mb": peak / 2**20}
+
+
+def measure_admin_baseline(query, repeat):
+    """The same search as Django's admin does it (``search_fields``, icontains), against ``search()``."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from monuments.admin import MonumentAdmin
+    from monuments.models import Monument
+
+    model_admin = MonumentAdmin(Monument, admin.site)
+    request = RequestFactory().get("/")
+
+    def stock():
+        qs, _ = admin.ModelAdmin.get_search_results(model_admin, request, Monument.objects.published(), query)
+        list(qs.order_by("name")[:100])
+        return qs.count()
+
+    def ours():
+        qs = Monument.objects.published().search(query)
+        list(qs[:100])
+        return qs.order_by()[:10_001].count()
+
+    result = {}
+    for name, fn in (("admin search_fields", stock), ("search()", ours)):
+        times = []
+        for i in range(repeat):
+            start = time.perf_counter()
+            fn()
+            if i:
+                times.append((time.perf_counter() - start) * 1000)
+        result[name] = summarize(name, times, None, 200)
+    return result
+
+
+def load_test(paths, seconds=10, concurrency=32, port=8104):
+    """Requests per second and errors through gunicorn (2 workers per core) at ``concurrency`` connections."""
+    env = {
+        **os.environ,
+        "DEBUG": "",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    workers = str(2 * (os.cpu_count() or 1))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "heritage.wsgi",
+            "-w",
+            workers,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(50):
+            try:
+                HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        return [run_load(path, seconds, concurrency, port) for path in paths]
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def run_load(path, seconds, concurrency, port):
+    done, errors, stop = [0], [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker():
+        conn = HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+                conn = HTTPConnection("127.0.0.1", port, timeout=10)
+            with lock:
+                done[0] += ok
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"path": path, "rps": done[0] / seconds, "errors": errors[0]}
+
+
+def machine():
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line), "?")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} × {cpu}, {int(mem) // 2**20} GB RAM, {system}, PostgreSQL {pg}"
+
+
+def fmt(value, unit=""):
+    return "—" if value is None else f"{value:,.1f}{unit}"
+
+
+def report(args, build, pages, export, baseline, load):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}.  ",
+        f"Data: {args.monuments:,} sample monuments, {args.meetings:,} sample meetings; "
+        f"{args.repeat} requests per page (the first, warming, not counted). "
+        "Server time in-process (Django test client), no network.",
+        "",
+    ]
+    if build:
+        lines += [
+            f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s, "
+            f"{build['meetings_per_second']:,.0f} meetings/s.",
+            "",
+        ]
+    lines += ["| page | median ms | p95 ms | SQL queries | status |", "| --- | ---: | ---: | ---: | --- |"]
+    for row in pages:
+        status = "ok" if row["status"] == 200 else f"missing ({row['status']})"
+        lines.append(
+            f"| {row['label']} `{row['url']}` | {fmt(row['median'])} | {fmt(row['p95'])} | "
+            f"{row['queries'] if row['queries'] is not None else '—'} | {status} |"
+        )
+    lines.append("")
+    if export.get("status") == 200:
+        lines.append(
+            f"CSV export: {export['rows']:,} rows in {export['seconds']:.2f} s, peak Python memory "
+            f"{export['peak_mb']:.1f} MB."
+        )
+    else:
+        lines.append(f"CSV export: missing ({export.get('status')}).")
+    stock, ours = baseline["admin search_fields"], baseline["search()"]
+    ratio = stock["median"] / ours["median"] if ours["median"] else None
+    lines += [
+        "",
+        "Search for the same words, first 100 rows and the count a pager needs:",
+        "",
+        "| how | median ms | p95 ms |",
+        "| --- | ---: | ---: |",
+        f"| Django admin `search_fields` (icontains) | {fmt(stock['median'])} | {fmt(stock['p95'])} |",
+        f"| `Monument.objects.search()` | {fmt(ours['median'])} | {fmt(ours['p95'])} |",
+        "",
+        f"Ratio: full-text search is {fmt(ratio)}× faster.",
+        "",
+    ]
+    if load:
+        lines += ["gunicorn, 32 concurrent connections:", "", "| path | requests/s | errors |", "| --- | ---: | ---: |"]
+        lines += [f"| `{r['path']}` | {r['rps']:,.0f} | {r['errors']} |" for r in load]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--monuments", type=int, default=1_000_000)
+    parser.add_argument("--meetings", type=int, default=250_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="Keep existing sample data instead of rebuilding it.")
+    parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn load test.")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args(argv)
+
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    from django.core.management import call_command
+
+    from heritage.sample import delete_sample, generate_sample
+
+    call_command("migrate", verbosity=0)
+    build = None
+    if not args.reuse:
+        delete_sample()
+        build = generate_sample(args.monuments, args.meetings)
+    t, pages = measure_pages(args.repeat)
+    export = measure_export()
+    baseline = measure_admin_baseline(t["q"], max(3, args.repeat // 3))
+    load = None
+    if not args.no_load:
+        load = load_test([f"/monuments/{t['monument']}/", "/monuments/"])
+    text = report(args, build, pages, export, baseline, load)
+    Path(args.output).write_text(text)
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()
