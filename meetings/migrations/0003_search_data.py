@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('heritage', '0002_pg_trgm'),
         ('meetings', '0002_initial'),
-        ('monuments', '0002_search_data'),
+        ('monuments', '0003_search_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('heritage', '0002_pg_trgm'),
-        ('monuments', '0001_initial'),
+        ('monuments', '0002_monumentimage_safe_upload'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
