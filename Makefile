@@ -6,7 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format migrations-check venv clean
+# Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/browser/package-lock.json.
+BROWSER_TOOLS := tests/browser/node_modules/.installed
+
+.PHONY: run test lint format migrations-check venv browser-tools clean
 
 venv: $(STAMP)
 
@@ -17,6 +20,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Without npm the tests that need these tools are skipped, and pytest says so.
+browser-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(BROWSER_TOOLS); \
+	else echo "npm not found: tests needing axe-core or vnu.jar will be skipped"; fi
+
 run: export DEBUG ?= 1
 run: venv
 	$(BIN)/python manage.py migrate --no-input
@@ -24,7 +36,7 @@ run: venv
 	$(BIN)/python manage.py demo_users
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: venv
+test: venv browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -39,4 +51,4 @@ migrations-check: venv
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/node_modules
