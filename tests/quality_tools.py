@@ -23,14 +23,13 @@ INSTALL_HINT = "install with `apt-get install -y chromium` and `make browser-too
 def skip_or_fail(reason):
     """Skip a test whose tool is missing; in CI (``REQUIRE_BROWSER_TESTS=1``) a missing tool fails instead."""
     if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
-        pytest.fail(f"{reason} and REQUIRE_BROWSER_TESTS=1", pytrace=False)
-    pytest.skip(f"{reason}: {INSTALL_HINT}")
+        pytest.fail(f"{reason}, and REQUIRE_BROWSER_TESTS=1 forbids skipping ({INSTALL_HINT})", pytrace=False)
+    pytest.skip(f"{reason}: skipped ({INSTALL_HINT})")
 
 
-def require(*paths):
-    for path in paths:
-        if not path.exists():
-            skip_or_fail(f"{path} not found")
+def require(path, what):
+    if not path.exists():
+        skip_or_fail(f"{what} not found at {path}")
 
 
 def require_java():

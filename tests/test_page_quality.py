@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_public_page_type_is_valid_html(client, tmp_path):
     require_java()
-    require(VNU_JAR)
+    require(VNU_JAR, "the Nu Html Checker")
     content = build_content()
     files = []
     for name, path in PUBLIC_PAGES.items():

@@ -77,11 +77,11 @@ class Network:
 
 @pytest.fixture(scope="session")
 def browser():
-    require(CHROMIUM)
+    require(CHROMIUM, "Chromium, which the browser tests drive,")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("playwright is not installed")
+        skip_or_fail("Playwright, which the browser tests use, is not installed")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -122,7 +122,7 @@ def page(new_page):
 
 def axe_violations(page):
     """Run axe-core in the page with the WCAG 2.2 A and AA rules; return its violations, one readable line each."""
-    require(AXE_JS)
+    require(AXE_JS, "axe-core")
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
