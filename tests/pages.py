@@ -67,4 +67,7 @@ ADMIN_PAGES = {
     "admin login": lambda c: reverse("admin:login"),
     "meeting changelist": lambda c: reverse("admin:meetings_meeting_changelist"),
     "meeting change form": lambda c: reverse("admin:meetings_meeting_change", args=[c.meeting.pk]),
+    "meeting add form": lambda c: reverse("admin:meetings_meeting_add"),
+    "person add popup": lambda c: reverse("admin:meetings_person_add") + "?_to_field=id&_popup=1",
+    "meeting history": lambda c: reverse("admin:meetings_meeting_history", args=[c.meeting.pk]),
 }
