@@ -6,7 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve test lint format migrations-check venv clean
+# Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/browser/package-lock.json.
+BROWSER_TOOLS := tests/browser/node_modules/.installed
+
+.PHONY: run test lint format migrations-check venv browser-tools clean serve
 
 venv: $(STAMP)
 
@@ -16,6 +19,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Without npm the tests that need these tools are skipped, and pytest says so.
+browser-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(BROWSER_TOOLS); \
+	else echo "npm not found: tests needing axe-core or vnu.jar will be skipped"; fi
 
 run: export DEBUG ?= 1
 run: venv
@@ -31,7 +43,7 @@ serve: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
-test: venv
+test: venv browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -46,4 +58,4 @@ migrations-check: venv
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/node_modules

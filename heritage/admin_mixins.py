@@ -88,6 +88,17 @@ class TrackedAdmin(ScalableAdminMixin, VersionAdmin):
             form.instance.refresh_search()
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs carry their column's name: its cells have no ``<label>`` of their own."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            # A related-field wrapper shares its attrs with the widget it wraps, so this names the real input.
+            formfield.widget.attrs.setdefault("aria-label", formfield.label)
+        return formfield
+
+
 class PublishGuardForm(forms.ModelForm):
     """Refuses a change into or out of "published" from a user without the publish permission."""
 

@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from heritage.admin_mixins import PublishableAdmin, TrackedAdmin
+from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(LabelledTabularInline):
     model = Participant
     extra = 1
     autocomplete_fields = ("person", "organization")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from heritage.admin_mixins import PublishableAdmin, TrackedAdmin
+from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -18,7 +18,7 @@ from monuments.models import (
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(LabelledTabularInline):
     model = Registration
     extra = 0
     autocomplete_fields = ("source",)
