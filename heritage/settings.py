@@ -238,4 +238,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

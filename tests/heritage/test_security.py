@@ -24,7 +24,16 @@ def production_env(**extra):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ADMIN_URL"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process only.
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "ADMIN_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return {**base, "SECRET_KEY": get_random_secret_key(), "ALLOWED_HOSTS": "heritage.example.org", **extra}
 
