@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "reversion",
+    # Leaflet's own files (js_lib_leaflet/leaflet.js, leaflet.css, images), served by us: no CDN.
+    "js_lib_leaflet",
     "heritage",
     "meetings",
     "monuments",
@@ -144,3 +147,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Public map. The base-map tiles come from this URL template ({z}/{x}/{y}); empty means no base map (the points
+# still show). Set it to a tile server you run or may use, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# The map-data endpoint never returns more features (clusters or single monuments) than this.
+MAP_MAX_FEATURES = int(os.environ.get("MAP_MAX_FEATURES", "2000"))
