@@ -19,6 +19,19 @@ def clean_text(value):
     return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in (value or "")).split())
 
 
+def filter_data(request):
+    """The query string for a FilterSet, with control characters removed from every value (``None`` if empty).
+
+    Done once here so that no filter, message or re-rendered form field ever carries a NUL or an escape code.
+    """
+    if not request.GET:
+        return None
+    data = request.GET.copy()
+    for key in data:
+        data.setlist(key, [clean_text(value) for value in data.getlist(key)])
+    return data
+
+
 class SearchField(forms.CharField):
     """The ``q`` field: control characters dropped, at most SEARCH_MAX_LENGTH characters."""
 
@@ -73,7 +86,7 @@ class FilteredListView(ListView):
 
     def get_filterset(self):
         if not hasattr(self, "_filterset"):
-            self._filterset = self.filterset_class(self.request.GET or None, queryset=self.base_queryset())
+            self._filterset = self.filterset_class(filter_data(self.request), queryset=self.base_queryset())
         return self._filterset
 
     def get_queryset(self):

@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from heritage.exports import invalid_filters_response
-from heritage.listing import filter_errors
+from heritage.listing import filter_data, filter_errors
 from meetings.filters import MeetingFilterSet
 from meetings.models import Meeting
 
@@ -19,7 +19,7 @@ class MeetingFeed(Feed):
     subtitle = _("Published diplomatic and cultural-cooperation meetings, each attributed to its sources.")
 
     def __call__(self, request, *args, **kwargs):
-        self.filterset = MeetingFilterSet(request.GET or None, queryset=Meeting.objects.published())
+        self.filterset = MeetingFilterSet(filter_data(request), queryset=Meeting.objects.published())
         if errors := filter_errors(self.filterset):
             return invalid_filters_response(errors)
         self.query = request.GET.urlencode()

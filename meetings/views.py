@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_json
-from heritage.listing import FilteredListView, filter_errors
+from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from monuments.models import Monument, ReportedFigure
@@ -196,7 +196,7 @@ def _filename(ext):
 
 
 def _filtered(request):
-    filterset = MeetingFilterSet(request.GET or None, queryset=published_meetings())
+    filterset = MeetingFilterSet(filter_data(request), queryset=published_meetings())
     return filterset, filter_errors(filterset)
 
 

@@ -41,7 +41,7 @@ class MonumentFilterSet(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"), method="filter_q")
     type = django_filters.ModelMultipleChoiceFilter(
         label=_("Type"),
-        field_name="monument_type",
+        field_name="monument_type__slug",
         to_field_name="slug",
         queryset=MonumentType.objects.all(),
         widget=forms.CheckboxSelectMultiple,

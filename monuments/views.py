@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_geojson, stream_json
-from heritage.listing import FilteredListView, filter_errors
+from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
 from monuments.geo import public_point
@@ -74,7 +74,7 @@ class MonumentMapView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = MonumentFilterSet(self.request.GET or None, queryset=published_monuments())
+        filterset = MonumentFilterSet(filter_data(self.request), queryset=published_monuments())
         filterset.is_valid()
         query = self.request.GET.copy()
         context["filterset"] = filterset
@@ -114,7 +114,7 @@ def map_data(request):
     count and mean position; a cell holding a single monument also carries its name and link. The response
     never holds more than ``MAP_MAX_FEATURES`` features.
     """
-    filterset = MonumentFilterSet(request.GET or None, queryset=published_monuments())
+    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
     if errors := filter_errors(filterset):
         return invalid_filters_response(errors)
     monuments = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
@@ -227,7 +227,7 @@ def export_rows(queryset, request):
 
 
 def _filtered_or_error(request):
-    filterset = MonumentFilterSet(request.GET or None, queryset=published_monuments())
+    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
     errors = filter_errors(filterset)
     return filterset, errors
 
