@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
-from heritage.listing import CappedPaginator, SearchField
+from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
 from meetings.models import Event, Meeting, Organization, Participant, Person
 from monuments.models import Condition, Monument, Registration, ReportedFigure
@@ -120,7 +120,7 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = SearchForm(self.request.GET or None)
+        form = SearchForm(filter_data(self.request))
         context["form"] = form
         query = form.cleaned_data["q"] if form.is_valid() else ""
         context["query"] = query
@@ -129,7 +129,7 @@ class SearchView(TemplateView):
         groups = []
         for key, title, queryset, list_url in [
             ("monuments", _("Monuments"), Monument.objects.published().with_related(), "monuments:monument_list"),
-            ("meetings", _("Meetings"), Meeting.objects.published().select_related("event"), "meetings:meeting_list"),
+            ("meetings", _("Meetings"), Meeting.objects.published().with_related(), "meetings:meeting_list"),
             ("people", _("People"), Person.objects.published(), None),
             ("organizations", _("Organizations"), Organization.objects.published(), None),
             ("events", _("Events"), Event.objects.published(), None),

@@ -164,7 +164,7 @@ def export_rows(queryset, request):
     """Export rows as dicts, from model instances in chunks (prefetching per chunk keeps memory flat)."""
     base = request.build_absolute_uri("/").rstrip("/")
     meetings = (
-        queryset.select_related("event", "place")
+        queryset.select_related("event", "place", "place__parent")
         .prefetch_related("topics", "sources", "outcomes", participants_prefetch())
         .iterator(chunk_size=CHUNK_SIZE)
     )
