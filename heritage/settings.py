@@ -7,6 +7,7 @@ Unset ``DATABASE_URL`` means the embedded SQLite file ``db.sqlite3`` in the proj
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -53,11 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "reversion",
     "csp",
     "axes",
+    # Leaflet's own files (js_lib_leaflet/leaflet.js, leaflet.css, images), served by us: no CDN.
+    "js_lib_leaflet",
     "heritage",
     "meetings",
     "monuments",
@@ -241,3 +245,14 @@ LOGGING = {
     # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Public map. The base-map tiles come from this URL template ({z}/{x}/{y}); empty means no base map (the points
+# still show). Set it to a tile server you run or may use, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# The map-data endpoint never returns more features (clusters or single monuments) than this.
+MAP_MAX_FEATURES = int(os.environ.get("MAP_MAX_FEATURES", "2000"))
+if MAP_TILE_URL:
+    # The one other host pages may load from: the tile server the operator chose ({s} subdomains as a wildcard).
+    _tiles = urlsplit(MAP_TILE_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}")

@@ -1,14 +1,93 @@
-"""Pages that span both halves: home, sources, countries, health check."""
+"""Pages that span both halves: home, search, figures, sources, countries, robots.txt and the health check."""
 
+from django import forms
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
+from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
-from meetings.models import Meeting
-from monuments.models import Monument, ReportedFigure
+from meetings.models import Event, Meeting, Organization, Participant, Person
+from monuments.models import Condition, Monument, Registration, ReportedFigure
+
+# Counts over the whole register are cheap GROUP BYs, but not free at a million rows: keep them a few minutes.
+COUNTS_CACHE_SECONDS = 300
+RELATED_LIMIT = 100
+
+
+def capped_count(queryset):
+    """How many rows, counting at most CappedPaginator.cap + 1: (count, whether there are more)."""
+    paginator = CappedPaginator(queryset, 1)
+    return paginator.count, paginator.true_count_exceeds_cap
+
+
+def headline_counts():
+    def compute():
+        return {
+            "monuments": Monument.objects.published().count(),
+            "meetings": Meeting.objects.published().count(),
+            "sources": Source.objects.count(),
+        }
+
+    return cache.get_or_set("heritage:headline-counts", compute, COUNTS_CACHE_SECONDS)
+
+
+def register_counts():
+    """What the register documents: published monuments by current condition, by type, by registration."""
+
+    def compute():
+        published = Monument.objects.published().order_by()
+        labels = dict(Condition.choices)
+        by_condition = [
+            {"code": row["current_condition"], "label": str(labels.get(row["current_condition"])), "n": row["n"]}
+            for row in published.values("current_condition").annotate(n=Count("id")).order_by("-n")
+        ]
+        by_type = list(
+            published.values("monument_type__name", "monument_type__slug").annotate(n=Count("id")).order_by("-n")
+        )
+        registered = (
+            published.annotate(is_registered=Exists(Registration.objects.filter(monument=OuterRef("pk"))))
+            .values("is_registered")
+            .annotate(n=Count("id"))
+        )
+        by_registration = {bool(row["is_registered"]): row["n"] for row in registered}
+        return {
+            "by_condition": by_condition,
+            "by_type": by_type,
+            "registered": by_registration.get(True, 0),
+            "not_registered": by_registration.get(False, 0),
+            "total": sum(row["n"] for row in by_condition),
+        }
+
+    return cache.get_or_set("heritage:register-counts", compute, COUNTS_CACHE_SECONDS)
+
+
+def figures_with_counts(limit):
+    figures = list(ReportedFigure.objects.published().select_related("reported_by", "source", "monument_type")[:limit])
+    for figure in figures:
+        figure.documented = figure.documented_counts()
+        figure.documented_url = reverse("monuments:monument_list") + "?" + urlencode(figure_filters(figure))
+    return figures
+
+
+def figure_filters(figure):
+    """The monument list's parameters for a figure's scope, so a reader can open what the register documents."""
+    params = {}
+    if figure.condition:
+        params["condition"] = figure.condition
+    if figure.monument_type_id:
+        params["type"] = figure.monument_type.slug
+    if figure.country:
+        params["country"] = figure.country.code
+    return params
 
 
 class HomeView(TemplateView):
@@ -16,20 +95,101 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_meetings"] = Meeting.objects.published().with_related()[:5]
+        context["counts"] = headline_counts()
+        context["latest_meetings"] = Meeting.objects.published().with_related().order_by("-date", "title")[:5]
         context["recent_monuments"] = Monument.objects.published().with_related().order_by("-updated_at")[:5]
-        context["figures"] = ReportedFigure.objects.published().select_related("reported_by", "source")[:5]
+        context["figures"] = figures_with_counts(limit=3)
+        return context
+
+
+class SearchForm(forms.Form):
+    q = SearchField(label=gettext_lazy("Search"))
+
+
+SEARCH_GROUP_SIZE = 10
+
+
+class SearchView(TemplateView):
+    """One search over monuments, meetings, people, organizations and events, grouped by kind.
+
+    Each group calls the model's ``search()`` and keeps its order; monuments and meetings link to their full
+    filtered lists.
+    """
+
+    template_name = "heritage/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(filter_data(self.request))
+        context["form"] = form
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        context["query"] = query
+        if not query:
+            return context
+        groups = []
+        for key, title, queryset, list_url in [
+            ("monuments", _("Monuments"), Monument.objects.published().with_related(), "monuments:monument_list"),
+            ("meetings", _("Meetings"), Meeting.objects.published().with_related(), "meetings:meeting_list"),
+            ("people", _("People"), Person.objects.published(), None),
+            ("organizations", _("Organizations"), Organization.objects.published(), None),
+            ("events", _("Events"), Event.objects.published(), None),
+        ]:
+            results = queryset.search(query)
+            if hasattr(results, "highlight"):
+                results = results.highlight(query)
+            rows = list(results[: SEARCH_GROUP_SIZE + 1])
+            groups.append(
+                {
+                    "key": key,
+                    "title": title,
+                    "results": rows[:SEARCH_GROUP_SIZE],
+                    "more": len(rows) > SEARCH_GROUP_SIZE,
+                    "list_url": reverse(list_url) + "?" + urlencode({"q": query}) if list_url else None,
+                }
+            )
+        context["groups"] = groups
+        context["total_found"] = sum(len(g["results"]) for g in groups)
+        return context
+
+
+class FiguresView(TemplateView):
+    template_name = "heritage/figures.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["figures"] = figures_with_counts(limit=50)
+        context["register"] = register_counts()
         return context
 
 
 class SourceDetailView(DetailView):
+    """Everything published that cites a source. A source that nothing published cites is a 404."""
+
     model = Source
     template_name = "heritage/source_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["meetings"] = self.object.meetings.published().with_related()
-        context["monuments"] = self.object.monuments.published().with_related()
+        source = self.object
+        context["meetings"] = list(
+            Meeting.objects.published().filter(sources=source).with_related().order_by("-date")[:RELATED_LIMIT]
+        )
+        context["monuments"] = list(
+            Monument.objects.published().filter(sources=source).with_related().order_by("-updated_at")[:RELATED_LIMIT]
+        )
+        context["assessed_monuments"] = list(
+            Monument.objects.published()
+            .filter(assessments__source=source)
+            .distinct()
+            .with_related()
+            .order_by("-updated_at")[:RELATED_LIMIT]
+        )
+        context["events"] = list(Event.objects.published().filter(sources=source)[:RELATED_LIMIT])
+        context["figures"] = list(
+            ReportedFigure.objects.published().filter(source=source).select_related("reported_by")[:RELATED_LIMIT]
+        )
+        if not any(context[k] for k in ("meetings", "monuments", "assessed_monuments", "events", "figures")):
+            raise Http404(_("No published record cites this source."))
         return context
 
 
@@ -43,11 +203,35 @@ class CountryDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["country_code"] = code
         context["country_name"] = countries.name(code)
-        context["meetings"] = (
-            Meeting.objects.published().filter(participants__represented_country=code).distinct().with_related()[:50]
+        represented = Exists(Participant.objects.filter(meeting=OuterRef("pk"), represented_country=code))
+        meetings = list(
+            Meeting.objects.published().filter(represented).with_related().order_by("-date")[: RELATED_LIMIT + 1]
         )
-        context["monuments"] = Monument.objects.published().filter(place__country=code).with_related()[:50]
+        monuments = list(
+            Monument.objects.published()
+            .filter(place__country=code)
+            .with_related()
+            .order_by("-updated_at")[: RELATED_LIMIT + 1]
+        )
+        context["meetings"], context["more_meetings"] = meetings[:RELATED_LIMIT], len(meetings) > RELATED_LIMIT
+        context["monuments"], context["more_monuments"] = monuments[:RELATED_LIMIT], len(monuments) > RELATED_LIMIT
+        context["meetings_url"] = reverse("meetings:meeting_list") + "?" + urlencode({"country": code})
+        context["monuments_url"] = reverse("monuments:monument_list") + "?" + urlencode({"country": code})
         return context
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Exports and map data are for people who ask for them, not for crawlers.
+        "Disallow: /monuments/export.",
+        "Disallow: /meetings/export.",
+        "Disallow: /monuments/map/data.json",
+        f"Disallow: {reverse('admin:index')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('heritage:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

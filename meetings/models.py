@@ -232,7 +232,7 @@ class MeetingQuerySet(PublishableQuerySet):
 
     def with_related(self):
         """Everything a list row shows, in a bounded number of queries."""
-        return self.select_related("event", "place").prefetch_related("topics")
+        return self.select_related("event", "place", "place__parent").prefetch_related("topics")
 
 
 class Meeting(SluggedMixin, Searchable, Publishable):

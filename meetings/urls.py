@@ -1,16 +1,20 @@
-"""Public URLs for meetings, events, people, organizations and topics."""
+"""Public URLs for meetings, events, people, organizations and topics, the meeting exports and the feed."""
 
 from django.urls import path
 
 from meetings import views
+from meetings.feeds import meeting_feed
 
 app_name = "meetings"
 
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/export.csv", views.export_csv, name="export_csv"),
+    path("meetings/export.json", views.export_json, name="export_json"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("feeds/meetings/", meeting_feed, name="meeting_feed"),
 ]

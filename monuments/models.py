@@ -87,6 +87,27 @@ class MonumentQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("monument_type", "place", "place__parent")
 
+    def with_condition_provenance(self):
+        """Annotate where the current condition comes from: the latest assessment's date, reporter and source.
+
+        Correlated sub-queries on the (monument, -observed_on) index, so a page or a streamed export gets the
+        provenance of each row without loading every assessment.
+        """
+        latest = ConditionAssessment.objects.filter(monument=models.OuterRef("pk")).order_by("-observed_on", "-id")
+
+        def pick(field):
+            return models.Subquery(latest.values(field)[:1])
+
+        return self.annotate(
+            condition_observed_on=pick("observed_on"),
+            condition_observed_precision=pick("observed_precision"),
+            condition_reported_by=pick("assessed_by"),
+            condition_evidence_kind=pick("evidence_kind"),
+            condition_source_id=pick("source_id"),
+            condition_source_title=pick("source__title"),
+            condition_source_url=pick("source__url"),
+        )
+
 
 class Monument(Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)

@@ -1,4 +1,4 @@
-"""Public URLs for the monument register."""
+"""Public URLs for the monument register. Fixed paths come before ``<slug>`` (no monument may be called "map")."""
 
 from django.urls import path
 
@@ -8,5 +8,10 @@ app_name = "monuments"
 
 urlpatterns = [
     path("", views.MonumentListView.as_view(), name="monument_list"),
+    path("map/", views.MonumentMapView.as_view(), name="monument_map"),
+    path("map/data.json", views.map_data, name="map_data"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.json", views.export_json, name="export_json"),
+    path("export.geojson", views.export_geojson, name="export_geojson"),
     path("<slug:slug>/", views.MonumentDetailView.as_view(), name="monument_detail"),
 ]

@@ -1,16 +1,40 @@
-"""Public pages of the monument register."""
+"""Public pages of the monument register: the filtered list, the record, the map and its data, the exports."""
 
-from django.views.generic import DetailView, ListView
+import datetime
 
-from monuments.models import Monument
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, FloatField, Max, Min, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Cast, Floor
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_geojson, stream_json
+from heritage.listing import FilteredListView, filter_data, filter_errors
+from meetings.models import Meeting
+from monuments.filters import MonumentFilterSet
+from monuments.geo import public_point
+from monuments.models import Monument, MonumentImage, Registration, Restoration
 
 
-class MonumentListView(ListView):
+def published_monuments():
+    return Monument.objects.published()
+
+
+class MonumentListView(FilteredListView):
     template_name = "monuments/monument_list.html"
-    paginate_by = 50
+    filterset_class = MonumentFilterSet
 
-    def get_queryset(self):
-        return Monument.objects.published().with_related()
+    def base_queryset(self):
+        # The capped count selects only primary keys, so these annotations cost nothing when counting.
+        return (
+            published_monuments()
+            .with_related()
+            .with_condition_provenance()
+            .prefetch_related(Prefetch("registrations", queryset=Registration.objects.order_by("registry")))
+        )
 
 
 class MonumentDetailView(DetailView):
@@ -18,7 +42,233 @@ class MonumentDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Monument.objects.published()
+            published_monuments()
             .with_related()
-            .prefetch_related("registrations", "assessments__source", "restorations", "images", "sources")
+            .prefetch_related(
+                "registrations",
+                "assessments__source",
+                Prefetch(
+                    "restorations",
+                    queryset=Restoration.objects.select_related("executing_organization").prefetch_related("sources"),
+                ),
+                Prefetch("images", queryset=MonumentImage.objects.select_related("source")),
+                "sources",
+                Prefetch("meetings", queryset=Meeting.objects.published().select_related("event").order_by("-date")),
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["point"] = public_point(self.object)
+        context["permalink"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["accessed_on"] = timezone.localdate()
+        context["map_tile_url"] = settings.MAP_TILE_URL
+        context["map_tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
+        return context
+
+
+class MonumentMapView(TemplateView):
+    """The map page. The markers come from ``map_data`` with the same query string, so the filters carry over."""
+
+    template_name = "monuments/monument_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = MonumentFilterSet(filter_data(self.request), queryset=published_monuments())
+        filterset.is_valid()
+        query = self.request.GET.copy()
+        context["filterset"] = filterset
+        context["data_url"] = reverse("monuments:map_data") + ("?" + query.urlencode() if query else "")
+        context["list_url"] = reverse("monuments:monument_list") + ("?" + query.urlencode() if query else "")
+        context["map_tile_url"] = settings.MAP_TILE_URL
+        context["map_tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
+        return context
+
+
+def _parse_bbox(text):
+    """``west,south,east,north`` in degrees, clamped to the world; ``None`` when not given or not understood."""
+    try:
+        west, south, east, north = (float(part) for part in (text or "").split(","))
+    except ValueError:
+        return None
+    if any(v != v for v in (west, south, east, north)):  # NaN
+        return None
+    west, east = max(-180.0, min(180.0, west)), max(-180.0, min(180.0, east))
+    south, north = max(-90.0, min(90.0, south)), max(-90.0, min(90.0, north))
+    if west > east or south > north:
+        return None
+    return west, south, east, north
+
+
+def _parse_zoom(text):
+    try:
+        return max(0, min(20, int(text)))
+    except (TypeError, ValueError):
+        return 2
+
+
+def map_data(request):
+    """GeoJSON for the map, clustered on the server on a grid that shrinks as the zoom grows.
+
+    One GROUP BY over the filtered monuments inside the bounding box: each grid cell is one feature with its
+    count and mean position; a cell holding a single monument also carries its name and link. The response
+    never holds more than ``MAP_MAX_FEATURES`` features.
+    """
+    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
+    if errors := filter_errors(filterset):
+        return invalid_filters_response(errors)
+    monuments = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
+    bbox = _parse_bbox(request.GET.get("bbox"))
+    if bbox:
+        west, south, east, north = bbox
+        monuments = monuments.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
+    zoom = _parse_zoom(request.GET.get("zoom"))
+    # About 60 screen pixels per cell: a 256-pixel tile spans 360 / 2**zoom degrees of longitude.
+    cell = 360.0 / (2**zoom) * 60 / 256
+    limit = settings.MAP_MAX_FEATURES
+    cells = (
+        monuments.order_by()
+        .annotate(
+            cell_x=Floor(Cast("longitude", FloatField()) / cell),
+            cell_y=Floor(Cast("latitude", FloatField()) / cell),
+        )
+        .values("cell_x", "cell_y")
+        .annotate(
+            n=Count("id"),
+            lat=Avg(Cast("latitude", FloatField())),
+            lon=Avg(Cast("longitude", FloatField())),
+            first_id=Min("id"),
+            last_id=Max("id"),
+            slug=Min("slug"),
+            name=Min("name"),
+            lat_one=Min("latitude"),
+            lon_one=Min("longitude"),
+        )
+        .order_by("-n")[: limit + 1]
+    )
+    features = []
+    for row in cells:
+        if row["n"] == 1:
+            point = public_point({"latitude": row["lat_one"], "longitude": row["lon_one"]})
+            properties = {
+                "count": 1,
+                "name": row["name"],
+                "url": reverse("monuments:monument_detail", args=[row["slug"]]),
+            }
+        else:
+            point = (round(row["lat"], 4), round(row["lon"], 4))
+            properties = {"count": row["n"]}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+                "properties": properties,
+            }
+        )
+    truncated = len(features) > limit
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features[:limit], "meta": {"zoom": zoom, "truncated": truncated}}
+    )
+
+
+# The export's columns, in order. Provenance travels with the condition: when, who, on what evidence, from where.
+EXPORT_FIELDS = [
+    ("slug", "slug"),
+    ("url", None),
+    ("name", "name"),
+    ("alternative_names", "alternative_names"),
+    ("type", "monument_type__name"),
+    ("religious_affiliation", "religious_affiliation"),
+    ("place", "place__name"),
+    ("country", "place__country"),
+    ("latitude", None),
+    ("longitude", None),
+    ("built_from_year", "built_from_year"),
+    ("built_to_year", "built_to_year"),
+    ("built_approximate", "built_approximate"),
+    ("current_condition", "current_condition"),
+    ("condition_observed_on", "condition_observed_on"),
+    ("condition_observed_precision", "condition_observed_precision"),
+    ("condition_reported_by", "condition_reported_by"),
+    ("condition_evidence", "condition_evidence_kind"),
+    ("condition_source_title", "condition_source_title"),
+    ("condition_source_url", "condition_source_url"),
+    ("registered", "registered"),
+    ("registration_registry", "registration_registry"),
+    ("registration_number", "registration_number"),
+    ("registration_significance", "registration_significance"),
+    ("updated_at", "updated_at"),
+]
+
+
+def export_rows(queryset, request):
+    """The export rows as dicts in EXPORT_FIELDS order, streamed from the database in chunks."""
+    first_registration = Registration.objects.filter(monument=OuterRef("pk")).order_by("registry", "number")
+    rows = (
+        queryset.with_condition_provenance()
+        .annotate(
+            registered=Exists(Registration.objects.filter(monument=OuterRef("pk"))),
+            registration_registry=Subquery(first_registration.values("registry")[:1]),
+            registration_number=Subquery(first_registration.values("number")[:1]),
+            registration_significance=Subquery(first_registration.values("significance")[:1]),
+        )
+        .values(*[f for _, f in EXPORT_FIELDS if f], "latitude", "longitude")
+    )
+    base = request.build_absolute_uri("/").rstrip("/")
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        point = public_point(row)
+        row["url"] = base + reverse("monuments:monument_detail", args=[row["slug"]])
+        row["latitude"], row["longitude"] = point if point else (None, None)
+        row["country"] = row.pop("place__country") or ""
+        out = {}
+        for column, field in EXPORT_FIELDS:
+            out[column] = row[column] if field is None or column == "country" else row[field]
+        yield out
+
+
+def _filtered_or_error(request):
+    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
+    errors = filter_errors(filterset)
+    return filterset, errors
+
+
+def _meta(request):
+    return {
+        "generated_at": timezone.now(),
+        "query": request.GET.urlencode(),
+        "licence_note": _("Each condition is as reported by the source named with it; the register endorses none."),
+    }
+
+
+def _filename(ext):
+    return f"monuments-{datetime.date.today().isoformat()}.{ext}"
+
+
+def export_csv(request):
+    filterset, errors = _filtered_or_error(request)
+    if errors:
+        return invalid_filters_response(errors)
+    header = [column for column, _field in EXPORT_FIELDS]
+    rows = ([row[c] for c in header] for row in export_rows(filterset.qs, request))
+    return stream_csv(_filename("csv"), header, rows)
+
+
+def export_json(request):
+    filterset, errors = _filtered_or_error(request)
+    if errors:
+        return invalid_filters_response(errors)
+    return stream_json(_filename("json"), export_rows(filterset.qs, request), meta=_meta(request))
+
+
+def export_geojson(request):
+    filterset, errors = _filtered_or_error(request)
+    if errors:
+        return invalid_filters_response(errors)
+
+    def features():
+        for row in export_rows(filterset.qs, request):
+            lat, lon = row.pop("latitude"), row.pop("longitude")
+            geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None else None
+            yield {"type": "Feature", "geometry": geometry, "properties": row}
+
+    return stream_geojson(_filename("geojson"), features(), meta=_meta(request))

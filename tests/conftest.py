@@ -1,4 +1,9 @@
-"""Shared fixtures: staff users in each group, and the demo data."""
+"""Shared fixtures: staff users in each group, the demo data, collected static files."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -32,3 +37,18 @@ def demo(db):
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """collectstatic once, as `make serve` does: production serves fingerprinted files from the manifest."""
+    root = tmp_path_factory.mktemp("static")
+    drop = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**env, "SECRET_KEY": "collectstatic-only-" + "k" * 32, "STATIC_ROOT": str(root)},
+        check=True,
+    )
+    return root

@@ -79,19 +79,6 @@ def production_env(**extra):
     }
 
 
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    """collectstatic once, as `make serve` does: production serves fingerprinted files from the manifest."""
-    root = tmp_path_factory.mktemp("static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=production_env(STATIC_ROOT=str(root)),
-        check=True,
-    )
-    return root
-
-
 @contextmanager
 def gunicorn(database_url, static_root):
     port = free_port()

@@ -60,12 +60,21 @@ def test_check_deploy_would_warn_about_a_debug_deployment():
     assert "security.W004" in result.stderr + result.stdout
 
 
-def test_admin_url_is_configurable():
+def test_admin_url_is_configurable(static_root):
     code = (
         "from django.test import Client; from django.urls import reverse; c = Client();"
         "print(reverse('admin:index'), *(c.get(u, secure=True).status_code for u in ('/staff-area-7f3/', '/admin/')))"
     )
-    result = manage("shell", "-v", "0", "-c", code, ADMIN_URL="staff-area-7f3", ALLOWED_HOSTS="testserver")
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        ADMIN_URL="staff-area-7f3",
+        ALLOWED_HOSTS="testserver",
+        STATIC_ROOT=str(static_root),
+    )
     assert result.returncode == 0, result.stderr
     # The staff area answers (a redirect to its log-in page) at the new path; the default path is gone.
     assert result.stdout.split() == ["/staff-area-7f3/", "302", "404"]
@@ -318,3 +327,10 @@ def test_too_many_form_fields_get_a_400_not_a_500(client, settings):
     client.raise_request_exception = False
     response = client.post("/admin/login/", {"username": "x" * 2000, "password": "y"})
     assert response.status_code == 400
+
+
+def test_a_configured_tile_server_is_the_only_other_host_images_may_come_from():
+    code = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    result = manage("shell", "-c", code, MAP_TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    assert result.stdout.strip().splitlines()[-1] == "[\"'self'\", 'data:', 'https://*.tiles.example.org']"
+    assert "tiles.example.org" not in manage("shell", "-c", code).stdout

@@ -1,0 +1,100 @@
+"""Streamed CSV, JSON and GeoJSON responses: rows are written as the database yields them, so memory stays flat."""
+
+import csv
+import datetime
+import json
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+CHUNK_SIZE = 2000
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading '.
+
+    Numbers are left as numbers: a negative longitude or a BCE year is data, not a formula.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stream_csv(filename, header, rows):
+    """``rows`` yields lists in ``header`` order; every cell goes through ``csv_safe``."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a BOM, so spreadsheets read the file as UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_safe(cell) for cell in row])
+
+    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filename)
+
+
+def _json_items(items, indent=None):
+    encoder = DjangoJSONEncoder(ensure_ascii=False, indent=indent)
+    first = True
+    for item in items:
+        yield ("" if first else ",\n") + encoder.encode(item)
+        first = False
+
+
+def stream_json(filename, items, meta=None):
+    """``{"meta": …, "results": [ … ]}`` written one item at a time."""
+
+    def chunks():
+        yield '{"meta": ' + json.dumps(meta or {}, cls=DjangoJSONEncoder, ensure_ascii=False) + ',\n"results": [\n'
+        yield from _json_items(items)
+        yield "\n]}\n"
+
+    return _attachment(StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8"), filename)
+
+
+def stream_geojson(filename, features, meta=None):
+    """A GeoJSON FeatureCollection written one feature at a time (RFC 7946; foreign member "meta")."""
+
+    def chunks():
+        yield (
+            '{"type": "FeatureCollection", "meta": '
+            + json.dumps(meta or {}, cls=DjangoJSONEncoder, ensure_ascii=False)
+            + ',\n"features": [\n'
+        )
+        yield from _json_items(features)
+        yield "\n]}\n"
+
+    return _attachment(StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8"), filename)
+
+
+def invalid_filters_response(names):
+    """400 for an export or feed whose filters were not understood: it names the parameters, never their values."""
+    message = _("These filters were not understood: %(names)s. Correct them and try again.") % {
+        "names": ", ".join(names)
+    }
+    return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")

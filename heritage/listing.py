@@ -1,0 +1,153 @@
+"""What every public list shares: a capped paginator, the filtered list view and the "applied filters" chips.
+
+A list never counts more than ``CappedPaginator.cap + 1`` rows, so a million matching monuments cost the same
+as ten thousand and one; the page says "more than 10,000" and pages past the cap are a 404.
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.views.generic import ListView
+
+SEARCH_MAX_LENGTH = 200
+
+
+def clean_text(value):
+    """Control characters (NUL, escapes, line breaks…) become spaces; what people type is kept."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in (value or "")).split())
+
+
+def filter_data(request):
+    """The query string for a FilterSet, with control characters removed from every value (``None`` if empty).
+
+    Done once here so that no filter, message or re-rendered form field ever carries a NUL or an escape code.
+    """
+    if not request.GET:
+        return None
+    data = request.GET.copy()
+    for key in data:
+        data.setlist(key, [clean_text(value) for value in data.getlist(key)])
+    return data
+
+
+class SearchField(forms.CharField):
+    """The ``q`` field: control characters dropped, at most SEARCH_MAX_LENGTH characters."""
+
+    widget = forms.SearchInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+        # A NUL is turned into a space by clean_text below, so the default NUL validator has nothing to refuse.
+        self.validators = [v for v in self.validators if type(v).__name__ != "ProhibitNullCharactersValidator"]
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap + 1`` rows (one sliced sub-query) and so knows when it is capped."""
+
+    cap = 10_000
+
+    @cached_property
+    def true_count_exceeds_cap(self):
+        return self._capped_count > self.cap
+
+    @cached_property
+    def _capped_count(self):
+        object_list = self.object_list
+        if hasattr(object_list, "values"):
+            # values("pk") drops annotations the count does not need; the slice makes it a LIMITed sub-query.
+            return object_list.order_by().values("pk")[: self.cap + 1].count()
+        return min(len(object_list), self.cap + 1)
+
+    @cached_property
+    def count(self):
+        return min(self._capped_count, self.cap)
+
+
+class FilteredListView(ListView):
+    """A list driven by a django-filter FilterSet, paginated with ``CappedPaginator``.
+
+    Invalid filter values are ignored (the rest of the filters still apply) and the form shows why, next to
+    the field. A page number that is not a number or lies past the end is a 404, as in Django's ListView.
+    """
+
+    filterset_class = None
+    paginate_by = 50
+    paginator_class = CappedPaginator
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = self.filterset_class(filter_data(self.request), queryset=self.base_queryset())
+        return self._filterset
+
+    def get_queryset(self):
+        return self.get_filterset().qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        context["filterset"] = filterset
+        context["applied_filters"] = applied_filters(filterset, self.request)
+        paginator = context["paginator"]
+        page = context["page_obj"]
+        context["result_count"] = paginator.count
+        context["result_count_capped"] = paginator.true_count_exceeds_cap
+        context["page_range"] = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        # For the export, map and feed links: the same filters, less the page and any value that was ignored.
+        query = self.request.GET.copy()
+        for name in ["page", *filterset.form.errors]:
+            query.pop(name, None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+def applied_filters(filterset, request):
+    """One chip per applied filter value: its label, its value as people read it, and the URL without it.
+
+    Repeatable parameters (``type``, ``condition``) give one chip per value, each removing only itself.
+    Invalid parameters were ignored by the filterset, so they get no chip (the form says what was wrong).
+    """
+    if not filterset.is_bound:
+        return []
+    filterset.is_valid()
+    cleaned = filterset.form.cleaned_data
+    chips = []
+    for name, field in filterset.form.fields.items():
+        value = cleaned.get(name)
+        if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+            continue
+        raw_values = [v for v in request.GET.getlist(name) if v]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            by_key = {str(getattr(obj, field.to_field_name or "pk")): obj for obj in value}
+            shown = [(raw, str(by_key[raw])) for raw in raw_values if raw in by_key]
+        elif isinstance(field, forms.MultipleChoiceField):
+            labels = {str(k): str(v) for k, v in field.choices}
+            shown = [(raw, labels.get(raw, raw)) for raw in raw_values]
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            labels = {str(k): str(v) for k, v in field.choices}
+            shown = [(raw_values[-1], labels.get(str(value), str(value)))] if raw_values else []
+        else:
+            shown = [(raw_values[-1], str(value))] if raw_values else []
+        for raw, text in shown:
+            remaining = request.GET.copy()
+            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != raw])
+            remaining.pop("page", None)
+            chips.append({"name": name, "label": field.label, "value": text, "remove_url": "?" + remaining.urlencode()})
+    return chips
+
+
+def filter_errors(filterset):
+    """The invalid parameters of a bound filterset, by name, for exports and feeds (never echoes the input)."""
+    if not filterset.is_bound or filterset.is_valid():
+        return []
+    return sorted(filterset.form.errors)

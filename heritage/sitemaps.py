@@ -1,0 +1,68 @@
+"""The sitemap: published records only, one section per kind, paged by Django at 50,000 URLs a file."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from meetings.models import Event, Meeting, Organization, Person, Topic
+from monuments.models import Monument
+
+
+class PublishedSitemap(Sitemap):
+    model = None
+
+    def items(self):
+        # Ordered by primary key: stable pages, and the (status) index narrows the rows.
+        return self.model.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class MonumentSitemap(PublishedSitemap):
+    model = Monument
+
+
+class MeetingSitemap(PublishedSitemap):
+    model = Meeting
+
+
+class EventSitemap(PublishedSitemap):
+    model = Event
+
+
+class PersonSitemap(PublishedSitemap):
+    model = Person
+
+
+class OrganizationSitemap(PublishedSitemap):
+    model = Organization
+
+
+class TopicSitemap(Sitemap):
+    def items(self):
+        return Topic.objects.filter(meetings__status="published").distinct().order_by("pk")
+
+
+class PagesSitemap(Sitemap):
+    def items(self):
+        return [
+            "heritage:home",
+            "monuments:monument_list",
+            "monuments:monument_map",
+            "meetings:meeting_list",
+            "heritage:figures",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "monuments": MonumentSitemap,
+    "meetings": MeetingSitemap,
+    "events": EventSitemap,
+    "people": PersonSitemap,
+    "organizations": OrganizationSitemap,
+    "topics": TopicSitemap,
+}

@@ -1,0 +1,103 @@
+"""The meeting list's filters; the list, the exports and the Atom feed all use this one FilterSet."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from heritage.listing import SearchField
+from meetings.models import Event, Meeting, Organization, Participant, Person, Topic
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+SORTS = {"-date": ("-date", "title", "id"), "date": ("date", "title", "id")}
+
+
+def participant_exists(**lookup):
+    return Exists(Participant.objects.filter(meeting=OuterRef("pk"), **lookup))
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    """Parameters are a public interface (see DESIGN.md): q, date_from, date_to, country, person, organization,
+    event, topic, sort. Person, organization and event must be published to be filtered on.
+
+    ``country`` matches a country represented by any participant; ``date_from`` / ``date_to`` compare the
+    recorded date, which for a month- or year-precision meeting is the first day of that month or year.
+    """
+
+    q = SearchFilter(label=_("Search"), method="filter_q")
+    date_from = django_filters.DateFilter(
+        label=_("From (date)"), field_name="date", lookup_expr="gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(label=_("To (date)"), field_name="date", lookup_expr="lte", widget=DateInput)
+    country = django_filters.ChoiceFilter(
+        label=_("Country represented"), choices=list(countries), method="filter_country", empty_label=_("Any country")
+    )
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person (slug)"),
+        to_field_name="slug",
+        queryset=Person.objects.published(),
+        widget=forms.TextInput,
+        method="filter_person",
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization (slug)"),
+        to_field_name="slug",
+        queryset=Organization.objects.published(),
+        widget=forms.TextInput,
+        method="filter_organization",
+    )
+    event = django_filters.ModelChoiceFilter(
+        label=_("Event"),
+        to_field_name="slug",
+        queryset=Event.objects.published(),
+        field_name="event",
+        empty_label=_("Any event"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        empty_label=_("Any topic"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[("-date", _("Newest first")), ("date", _("Oldest first"))],
+        method="filter_sort",
+        empty_label=_("Relevance or newest"),
+    )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(participant_exists(represented_country=value))
+
+    def filter_person(self, queryset, name, person):
+        return queryset.filter(participant_exists(person=person))
+
+    def filter_organization(self, queryset, name, organization):
+        return queryset.filter(participant_exists(organization=organization))
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.filter(Exists(Meeting.topics.through.objects.filter(meeting_id=OuterRef("pk"), topic=topic)))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        # With a search and no explicit sort, keep the order search() gives (relevance, once it ranks).
+        if not data.get("sort") and not data.get("q"):
+            queryset = queryset.order_by(*SORTS["-date"])
+        return queryset

@@ -1,0 +1,119 @@
+"""The monument list's filters; the list, the map, the map data and the exports all use this one FilterSet."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from heritage.listing import SearchField
+from heritage.models import Place
+from monuments.models import YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class YearFilter(django_filters.NumberFilter):
+    # Integers in the model's own range: a huge number never reaches the SmallIntegerField column.
+    field_class = forms.IntegerField
+
+
+YEAR_MIN = YEAR_VALIDATORS[0].limit_value
+YEAR_MAX = YEAR_VALIDATORS[1].limit_value
+
+SORTS = {
+    "name": ("name", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "built": (F("built_from_year").asc(nulls_last=True), "name", "id"),
+}
+
+
+class MonumentFilterSet(django_filters.FilterSet):
+    """Parameters are a public interface (see DESIGN.md): q, type, condition, country, place, significance,
+    registered, built_after, built_before, sort.
+
+    ``built_after`` / ``built_before`` compare the year construction began (the end year when the start is
+    unknown), the same year that ``sort=built`` orders by.
+    """
+
+    q = SearchFilter(label=_("Search"), method="filter_q")
+    type = django_filters.ModelMultipleChoiceFilter(
+        label=_("Type"),
+        field_name="monument_type__slug",
+        to_field_name="slug",
+        queryset=MonumentType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    condition = django_filters.MultipleChoiceFilter(
+        label=_("Current condition"),
+        field_name="current_condition",
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), field_name="place__country", choices=list(countries), empty_label=_("Any country")
+    )
+    place = django_filters.ModelChoiceFilter(
+        label=_("Place (slug)"),
+        to_field_name="slug",
+        queryset=Place.objects.all(),
+        widget=forms.TextInput,
+        method="filter_place",
+        help_text=_("Includes the places inside it."),
+    )
+    significance = django_filters.ChoiceFilter(
+        label=_("Registered significance"),
+        choices=Significance.choices,
+        method="filter_significance",
+        empty_label=_("Any"),
+    )
+    registered = django_filters.ChoiceFilter(
+        label=_("State-registered"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        method="filter_registered",
+        empty_label=_("Either"),
+    )
+    built_after = YearFilter(
+        label=_("Built in or after (year)"), method="filter_built_after", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
+    built_before = YearFilter(
+        label=_("Built in or before (year)"), method="filter_built_before", min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[("name", _("Name")), ("-updated", _("Recently updated")), ("built", _("Construction date"))],
+        method="filter_sort",
+        empty_label=_("Relevance or name"),
+    )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+    def filter_place(self, queryset, name, place):
+        return queryset.filter(place__path__startswith=place.path)
+
+    def filter_significance(self, queryset, name, value):
+        return queryset.filter(Exists(Registration.objects.filter(monument=OuterRef("pk"), significance=value)))
+
+    def filter_registered(self, queryset, name, value):
+        registered = Exists(Registration.objects.filter(monument=OuterRef("pk")))
+        return queryset.filter(registered if value == "yes" else ~registered)
+
+    def filter_built_after(self, queryset, name, year):
+        return queryset.filter(Q(built_from_year__gte=year) | Q(built_from_year__isnull=True, built_to_year__gte=year))
+
+    def filter_built_before(self, queryset, name, year):
+        return queryset.filter(Q(built_from_year__lte=year) | Q(built_from_year__isnull=True, built_to_year__lte=year))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        # With a search and no explicit sort, keep the order search() gives (relevance, once it ranks).
+        if not data.get("sort") and not data.get("q"):
+            queryset = queryset.order_by(*SORTS["name"])
+        return queryset

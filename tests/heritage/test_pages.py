@@ -1,0 +1,162 @@
+"""Pages that span both halves: home, search, figures, sources, countries, sitemap, robots, health, templates."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from heritage.models import PublishStatus, Source
+from monuments.models import Condition
+from tests import factories as f
+from tests.public import GARBAGE, assert_no_raw_echo, body
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+def demo_source_url():
+    return Source.objects.get(publisher="Azernews").get_absolute_url()
+
+
+@pytest.fixture
+def documented(demo):
+    """Demo data plus documented monuments in the demo figure's scope (destroyed, in Azerbaijan)."""
+    az = f.PlaceFactory(name="Azerbaijan", country="AZ")
+    for i in range(3):
+        f.ConditionAssessmentFactory(
+            monument=f.MonumentFactory(name=f"Ruin {i}", place=az), condition=Condition.DESTROYED
+        )
+    f.RegistrationFactory(monument=f.MonumentFactory(name="Ruin 0 twin", place=az))
+    f.ConditionAssessmentFactory(
+        monument=f.MonumentFactory(name="Draft ruin", place=az, status=PublishStatus.DRAFT),
+        condition=Condition.DESTROYED,
+    )
+
+
+def test_home_has_search_counts_meetings_and_figures_beside_documented_counts(client, documented):
+    text = body(client.get("/"))
+    assert 'action="/search/"' in text and 'name="q"' in text
+    assert "<strong>4</strong> published monuments" in text and "<strong>3</strong> published meetings" in text
+    assert "Anar Karimov meets Serbian Deputy Minister" in text
+    assert "Reported by Ministry of Culture of Azerbaijan, as of 2022" in text
+    assert "more than 2,600" in text and "706 state-registered" in text
+    assert 'href="/monuments/?condition=destroyed&amp;country=AZ">3</a>' in text
+    assert "They measure different things" in text
+
+
+def test_figures_page_attributes_every_figure_and_shows_the_register_counts(client, documented):
+    text = body(client.get("/figures/"))
+    assert "Reported by Ministry of Culture of Azerbaijan" in text and "Azernews" in text
+    assert "Documented in this register" in text and "They measure different things" in text
+    assert re.search(r'condition=destroyed">Destroyed</a></th><td>3</td>', text)
+    assert re.search(r'registered=yes">State-registered</a></th><td>1</td>', text)
+    assert re.search(r'registered=no">Not registered</a></th><td>3</td>', text)
+    assert re.search(r'type=mosque">Mosque</a></th><td>4</td>', text)
+
+
+def test_search_groups_results_by_kind(client, demo):
+    text = body(client.get("/search/?q=Karimov"))
+    assert '<h2 id="group-meetings">Meetings</h2>' in text and '<h2 id="group-people">People</h2>' in text
+    assert 'href="/people/anar-karimov/"' in text
+    assert 'href="/meetings/?q=Karimov"' in text
+    text = body(client.get("/search/?q=UNESCO"))
+    assert '<h2 id="group-organizations">Organizations</h2>' in text and '<h2 id="group-events">Events</h2>' in text
+    assert "Nothing published matches" in body(client.get("/search/?q=zzzz-nothing"))
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+def test_search_garbage_never_gives_a_500_nor_a_raw_echo(client, demo, garbage):
+    response = client.get(f"/search/?{garbage}")
+    assert response.status_code == 200
+    assert_no_raw_echo(body(response))
+
+
+def test_search_too_long_gives_a_message(client, demo):
+    text = body(client.get("/search/?q=" + "x" * 10240))
+    assert "at most 200 characters" in text
+
+
+def test_query_budgets(client, documented, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/search/?q=Karimov").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/figures/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(demo_source_url()).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/countries/AZ/").status_code == 200
+
+
+def test_source_page_lists_what_cites_it_and_hides_sources_only_drafts_cite(client, demo):
+    text = body(client.get(demo_source_url()))
+    assert "Anar Karimov meets Serbian Deputy Minister" in text and "MONDIACULT 2022" in text and "Over 2,600" in text
+    hidden = f.SourceFactory(title="Only a draft cites me")
+    f.MeetingFactory(status=PublishStatus.DRAFT).sources.add(hidden)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_country_page_links_to_its_filtered_lists(client, demo):
+    text = body(client.get("/countries/rs/"))
+    assert "Serbia" in text and 'href="/meetings/?country=RS"' in text
+    assert "Stanko Blagojevic" in text and "Nunez" not in text
+    assert client.get("/countries/ZZ/").status_code == 404
+
+
+def test_sitemap_lists_published_records_only(client, demo):
+    draft = f.MonumentFactory(name="Draft in sitemap", status=PublishStatus.DRAFT)
+    published = f.MonumentFactory(name="Published in sitemap")
+    index = body(client.get("/sitemap.xml"))
+    assert "sitemap-monuments.xml" in index and "sitemap-meetings.xml" in index
+    monuments = body(client.get("/sitemap-monuments.xml"))
+    assert published.get_absolute_url() in monuments and draft.get_absolute_url() not in monuments
+    assert "/meetings/karimov-blagojevic-mexico-2022/" in body(client.get("/sitemap-meetings.xml"))
+
+
+def test_robots_points_to_the_sitemap_and_keeps_crawlers_off_exports(client):
+    text = body(client.get("/robots.txt"))
+    assert "Sitemap: http://testserver/sitemap.xml" in text and "Disallow: /monuments/export." in text
+
+
+def test_healthz(client):
+    assert client.get("/healthz").content == b"ok\n"
+
+
+def test_not_found_page_explains(client):
+    response = client.get("/monuments/no-such-monument/")
+    assert response.status_code == 404 and "no published record at this address" in body(response)
+
+
+def test_public_pages_have_no_inline_script_or_style_and_are_semantic(client, documented):
+    monument = f.MonumentFactory(name="Mapped", latitude="40.1", longitude="49.2")
+    urls = [
+        "/",
+        "/monuments/",
+        "/monuments/map/",
+        monument.get_absolute_url(),
+        "/meetings/",
+        "/meetings/karimov-blagojevic-mexico-2022/",
+        "/events/mondiacult-2022/",
+        "/people/anar-karimov/",
+        "/organizations/unesco/",
+        "/topics/museum-cooperation/",
+        "/countries/AZ/",
+        demo_source_url(),
+        "/search/?q=Karimov",
+        "/figures/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        text = body(response)
+        assert response.status_code == 200, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), url
+        assert not re.search(r"\sstyle=", text), url
+        assert not re.search(r"\son[a-z]+=", text), url
+        assert '<a class="skip-link" href="#main">' in text and '<main id="main"' in text, url
+        assert len(re.findall(r"<h1[ >]", text)) == 1, url
+        assert "//cdn" not in text and "unpkg" not in text and "googleapis" not in text, url

@@ -1,0 +1,183 @@
+"""The public meeting pages: list filters (on the demo data and factories), records, exports, feed, garbage input."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+
+from heritage.models import DatePrecision, PublishStatus
+from tests import factories as f
+from tests.public import GARBAGE, assert_no_raw_echo, body, csv_rows, json_results
+
+pytestmark = pytest.mark.django_db
+
+BLAGOJEVIC = "karimov-blagojevic-mexico-2022"
+DEMO = {"karimov-media-and-think-tanks-mexico-2022", BLAGOJEVIC, "karimov-nunez-bespalova-mexico-2022"}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+def slugs(client, query=""):
+    text = body(client.get("/meetings/" + query))
+    return re.findall(r'<li>\s*<a href="/meetings/([^"/]+)/">', text)
+
+
+def test_country_rs_finds_exactly_the_blagojevic_meeting(client, demo):
+    assert slugs(client, "?country=RS") == [BLAGOJEVIC]
+    assert [row["slug"] for row in csv_rows(client.get("/meetings/export.csv?country=RS"))] == [BLAGOJEVIC]
+    assert [row["slug"] for row in json_results(client.get("/meetings/export.json?country=RS"))] == [BLAGOJEVIC]
+    feed = body(client.get("/feeds/meetings/?country=RS"))
+    assert feed.count("<entry>") == 1 and "Stanko Blagojevic" in feed
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", DEMO),
+        ("?country=MX", {"karimov-nunez-bespalova-mexico-2022"}),
+        ("?country=AZ", DEMO),
+        ("?person=stanko-blagojevic", {BLAGOJEVIC}),
+        ("?organization=ministry-of-culture-of-mexico", {"karimov-nunez-bespalova-mexico-2022"}),
+        ("?event=mondiacult-2022", DEMO),
+        ("?topic=museum-cooperation", {BLAGOJEVIC}),
+        ("?topic=mutual-culture-days", {BLAGOJEVIC, "karimov-nunez-bespalova-mexico-2022"}),
+        ("?topic=mutual-culture-days&country=MX", {"karimov-nunez-bespalova-mexico-2022"}),
+        ("?q=Serbian", {BLAGOJEVIC}),
+        ("?date_from=2022-09-01&date_to=2022-09-30", DEMO),
+        ("?date_from=2022-10-01", set()),
+        ("?date_to=2022-08-31", set()),
+    ],
+)
+def test_filters_narrow_and_combine_on_the_demo_data(client, demo, query, expected):
+    assert set(slugs(client, query)) == expected
+
+
+def test_sort_and_default_order(client):
+    old = f.MeetingFactory(title="Old", date=datetime.date(2001, 1, 1))
+    new = f.MeetingFactory(title="New", date=datetime.date(2024, 1, 1))
+    assert slugs(client) == [new.slug, old.slug]
+    assert slugs(client, "?sort=date") == [old.slug, new.slug]
+    assert slugs(client, "?sort=-date") == [new.slug, old.slug]
+
+
+def test_invalid_filter_is_ignored_with_a_message(client, demo):
+    response = client.get("/meetings/?date_from=2022-13-45&country=RS")
+    text = body(response)
+    assert response.status_code == 200
+    assert "were not understood and were ignored" in text and "Enter a valid date." in text
+    assert slugs(client, "?date_from=2022-13-45&country=RS") == [BLAGOJEVIC]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+@pytest.mark.parametrize("url", ["/meetings/", "/meetings/export.csv", "/meetings/export.json", "/feeds/meetings/"])
+def test_garbage_never_gives_a_500_nor_a_raw_echo(client, demo, url, garbage):
+    response = client.get(f"{url}?{garbage}")
+    assert response.status_code in (200, 400, 404)
+    if url == "/meetings/" and garbage.startswith("page="):
+        assert response.status_code == 404
+    if url != "/meetings/" and garbage in ("date_from=2022-13-45", "country=ZZ"):
+        assert response.status_code == 400
+    assert_no_raw_echo(body(response))
+
+
+def test_record_shows_participants_topics_outcomes_and_sources(client, demo):
+    text = body(client.get(f"/meetings/{BLAGOJEVIC}/"))
+    assert "September 2022" in text  # month precision, as recorded
+    assert "Deputy Minister of Culture and Information" in text and "representing Serbia" in text
+    assert "Museum cooperation" in text and "Proposal" in text
+    assert "Azernews" in text and "citing the Culture Ministry of Azerbaijan" in text
+    assert "As reported by the sources below" in text
+
+
+def test_drafts_and_draft_relations_never_leak(client, demo):
+    meeting = f.MeetingFactory(title="Published talks")
+    f.ParticipantFactory(meeting=meeting, person=f.PersonFactory(name="Hidden Person", status=PublishStatus.DRAFT))
+    draft = f.MeetingFactory(title="Secret draft meeting", status=PublishStatus.DRAFT)
+    draft_person = f.PersonFactory(name="Draft Only Person", status=PublishStatus.DRAFT)
+    f.ParticipantFactory(meeting=draft, person=draft_person)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(draft_person.get_absolute_url()).status_code == 404
+    for url in [
+        meeting.get_absolute_url(),
+        "/meetings/",
+        "/meetings/export.csv",
+        "/meetings/export.json",
+        "/feeds/meetings/",
+        "/sitemap-meetings.xml",
+        "/sitemap-people.xml",
+        "/search/?q=secret",
+        "/search/?q=hidden",
+        "/",
+    ]:
+        text = body(client.get(url))
+        assert "Secret draft meeting" not in text and "Hidden Person" not in text, url
+        assert "Draft Only Person" not in text, url
+    # A draft person cannot be used as a filter either.
+    assert "were not understood" in body(client.get(f"/meetings/?person={draft_person.slug}"))
+
+
+def test_exports_match_the_list(client, demo):
+    for query in ["", "?topic=mutual-culture-days", "?q=Mexico&sort=date"]:
+        listed = slugs(client, query)
+        assert [row["slug"] for row in csv_rows(client.get("/meetings/export.csv" + query))] == listed
+        assert [row["slug"] for row in json_results(client.get("/meetings/export.json" + query))] == listed
+    row = csv_rows(client.get("/meetings/export.csv?country=RS"))[0]
+    assert "Stanko Blagojevic (Deputy Minister of Culture and Information" in row["participants"]
+    assert row["countries_represented"] == "AZ | RS"
+    assert row["date"] == "2022-09-01" and row["date_precision"] == DatePrecision.MONTH
+    assert "Azernews" in row["sources"]
+
+
+def test_query_budgets_do_not_grow_with_rows(client, django_assert_max_num_queries):
+    event = f.EventFactory()
+    topic = f.TopicFactory()
+    person = f.PersonFactory()
+    town = f.PlaceFactory(name="Belgrade", parent=f.PlaceFactory(name="Serbia", country="RS"), country="RS")
+    for i in range(30):
+        meeting = f.MeetingFactory(title=f"Talks {i}", event=event, place=town)
+        meeting.topics.add(topic)
+        meeting.sources.add(f.SourceFactory())
+        f.ParticipantFactory(meeting=meeting, person=person, represented_country="RS")
+        f.OutcomeFactory(meeting=meeting)
+    with django_assert_max_num_queries(8):
+        assert "30 results." in body(client.get(f"/meetings/?country=RS&topic={topic.slug}&person={person.slug}"))
+    with django_assert_max_num_queries(6):
+        assert body(client.get("/meetings/export.csv")).count("Talks ") == 30
+    with django_assert_max_num_queries(6):
+        assert body(client.get("/meetings/export.json")).count("Talks ") >= 30
+    with django_assert_max_num_queries(4):
+        assert body(client.get("/feeds/meetings/")).count("<entry>") == 30
+    for url in [event.get_absolute_url(), person.get_absolute_url(), topic.get_absolute_url(), "/countries/RS/"]:
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url
+    meeting = f.MeetingFactory()
+    for _ in range(5):
+        f.ParticipantFactory(meeting=meeting)
+        f.OutcomeFactory(meeting=meeting).parties.add(f.OrganizationFactory())
+        meeting.monuments.add(f.MonumentFactory())
+    with django_assert_max_num_queries(10):
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_related_pages_list_their_meetings_newest_first_with_a_filter_link(client, demo):
+    for url, param in [
+        ("/events/mondiacult-2022/", "event=mondiacult-2022"),
+        ("/people/anar-karimov/", "person=anar-karimov"),
+        ("/organizations/ministry-of-culture-of-mexico/", "organization=ministry-of-culture-of-mexico"),
+        ("/topics/museum-cooperation/", "topic=museum-cooperation"),
+    ]:
+        text = body(client.get(url))
+        assert f'href="/meetings/?{param}"' in text, url
+        assert re.findall(r'<li>\s*<a href="/meetings/([^"/]+)/">', text) == slugs(client, "?" + param), url
+    org = body(client.get("/organizations/ministry-of-culture-of-azerbaijan/"))
+    assert "Figures reported by this organization" in org and "Over 2,600" in org
+
+
+def test_feed_is_atom_and_honours_the_filters(client, demo):
+    response = client.get("/feeds/meetings/?topic=museum-cooperation")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert body(response).count("<entry>") == 1
