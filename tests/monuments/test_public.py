@@ -204,7 +204,8 @@ def test_list_query_budget_does_not_grow_with_the_page(client, register, django_
         monument = f.MonumentFactory(name=f"Extra {i}", place=register["govhar"].place)
         f.RegistrationFactory(monument=monument)
         f.ConditionAssessmentFactory(monument=monument)
-    with django_assert_max_num_queries(6):
+    # +1 on PostgreSQL: search() probes up to 1,001 matching ids to decide whether to rank.
+    with django_assert_max_num_queries(7):
         response = client.get("/monuments/?q=extra&condition=damaged&place=shusha&registered=yes")
     assert response.status_code == 200 and "40 results." in body(response)
 
