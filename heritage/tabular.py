@@ -567,6 +567,8 @@ class TableImport:
         try:
             obj.clean_fields(exclude=self.unchecked_fields())
             obj.clean()
+            if hasattr(obj, "latitude") and (obj.latitude is None) != (obj.longitude is None):
+                raise ValidationError(_("latitude and longitude: give both or neither."))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 raise RowError([f"{name}: {m}" for name, ms in exc.message_dict.items() for m in ms]) from exc
@@ -644,6 +646,7 @@ class TableImport:
             return
         if self.revision is None:
             self.revision = Revision.objects.create(
+                date_created=timezone.now(),
                 user=self.user if self.user and self.user.pk else None,
                 comment=_("Imported %(model)s from a file") % {"model": self.model._meta.verbose_name_plural},
             )
