@@ -6,6 +6,7 @@ import unicodedata
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source, split_names
@@ -96,9 +97,54 @@ LETTERS = str.maketrans(
     }
 )
 # Latin spellings of the same sound that transliterations disagree on ("Shusha"/"Şuşa", "Djordje"/"Đorđe").
-DIGRAPHS = (("sh", "s"), ("ch", "c"), ("zh", "z"), ("kh", "h"), ("dj", "d"), ("ts", "c"), ("yu", "u"), ("ya", "a"))
+DIGRAPHS = (
+    ("sh", "s"),
+    ("ch", "c"),
+    ("zh", "z"),
+    ("kh", "x"),
+    ("gh", "g"),
+    ("dj", "d"),
+    ("ts", "c"),
+    ("yu", "u"),
+    ("ya", "a"),
+)
+# Single-letter foldings the database applies too, with translate(), so trigram indexes see folded names.
+FOLD = {
+    **{c: "a" for c in "əàáâãäåāăą"},
+    **{c: "c" for c in "çćčĉċ"},
+    **{c: "e" for c in "èéêëēĕėęě"},
+    **{c: "g" for c in "ğĝġģ"},
+    **{c: "i" for c in "ıìíîïĩīĭį"},
+    **{c: "o" for c in "òóôõöøōŏő"},
+    **{c: "u" for c in "ùúûüũūŭůűų"},
+    **{c: "s" for c in "şśŝšș"},
+    **{c: "z" for c in "žźż"},
+    **{c: "n" for c in "ñńňņ"},
+    **{c: "y" for c in "ýÿ"},
+    "đ": "d",
+    "ď": "d",
+    "ł": "l",
+    "ř": "r",
+    "ť": "t",
+    "ţ": "t",
+    "ț": "t",
+}
+FOLD_FROM, FOLD_TO = "".join(FOLD), "".join(FOLD.values())
 SIMILAR_ENOUGH = 0.85
-TRIGRAM_THRESHOLD = 0.3
+TRIGRAM_LIKELY = 0.6
+
+
+def fold(text):
+    return (text or "").lower().translate(str.maketrans(FOLD_FROM, FOLD_TO))
+
+
+class Folded(models.Func):
+    """translate(lower(name), …): the database side of ``fold()``, for trigram indexes and lookups."""
+
+    output_field = models.TextField()
+
+    def __init__(self, expression):
+        super().__init__(Lower(expression), models.Value(FOLD_FROM), models.Value(FOLD_TO), function="translate")
 
 
 def normalise_name(text):
@@ -125,19 +171,31 @@ def _candidates(model, name, limit):
     """A bounded set of records worth comparing: trigram-similar on PostgreSQL, sharing a word start elsewhere."""
     manager = model._default_manager
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+        from django.db.models.functions import Greatest
 
+        folded = fold(name)
+        queryset = manager.annotate(folded_name=Folded("name"), folded_alternatives=Folded("alternative_names"))
+        # `%` and `%>` use the trigram indexes on the folded expressions (migration heritage 0002).
         return list(
-            manager.annotate(similarity=TrigramSimilarity("name", name))
-            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            queryset.filter(
+                models.Q(folded_name__trigram_similar=folded)
+                | models.Q(folded_alternatives__trigram_word_similar=folded)
+            )
+            .annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("folded_name", folded), TrigramWordSimilarity(folded, "folded_alternatives")
+                )
+            )
             .order_by("-similarity")[:limit]
         )
-    words = [w for w in name.split() if len(w) >= 3]
+    # Two letters: the third is often where spellings part ("Yuxarı"/"Yukhari", "Məscid"/"Mascid").
+    words = [w for w in name.split() if len(w) >= 2]
     if not words:
         return list(manager.filter(name__iexact=name)[:limit])
     condition = models.Q()
     for word in words:
-        condition |= models.Q(name__icontains=word[:3]) | models.Q(alternative_names__icontains=word[:3])
+        condition |= models.Q(name__icontains=word[:2]) | models.Q(alternative_names__icontains=word[:2])
     return list(manager.filter(condition)[: limit * 10])
 
 
@@ -152,7 +210,7 @@ def find_likely_duplicates(model, name, exclude_pk=None, limit=10):
         names = [candidate.name, *split_names(getattr(candidate, "alternative_names", ""))]
         best = max(name_similarity(name, n) for n in names)
         trigram = getattr(candidate, "similarity", 0) or 0
-        if best >= SIMILAR_ENOUGH or trigram >= 0.6:
+        if best >= SIMILAR_ENOUGH or trigram >= TRIGRAM_LIKELY:
             scored.append((max(best, trigram), candidate))
     scored.sort(key=lambda pair: -pair[0])
     return [candidate for _score, candidate in scored[:limit]]
@@ -208,6 +266,8 @@ def _merge_inside(keep, merged, user):
         moved = []
         for relation in model._meta.get_fields(include_hidden=True):
             if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
+                if relation.related_model._meta.auto_created:
+                    continue  # a many-to-many table: handled below through its relation
                 # A foreign key elsewhere pointing at the merged record.
                 related = relation.related_model
                 name = relation.field.name

@@ -1,7 +1,12 @@
-"""pg_trgm and trigram indexes on names, for likely-duplicate suggestions. Nothing happens on SQLite."""
+"""pg_trgm and trigram indexes on folded names, for likely-duplicate suggestions. Nothing happens on SQLite.
+
+The indexed expression must be the one ``heritage.services.Folded`` builds, letter for letter.
+"""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
+
+from heritage.services import FOLD_FROM, FOLD_TO
 
 TABLES = ("heritage_place", "meetings_person", "meetings_organization", "monuments_monument")
 
@@ -10,14 +15,20 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {table}_name_trgm ON {table} USING gin (name gin_trgm_ops)")
+        for column in ("name", "alternative_names"):
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} "
+                f"USING gin ((translate(lower({column}), %s, %s)) gin_trgm_ops)",
+                [FOLD_FROM, FOLD_TO],
+            )
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_name_trgm")
+        for column in ("name", "alternative_names"):
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_{column}_trgm")
 
 
 class Migration(migrations.Migration):
