@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, models, router, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.text import slugify
@@ -275,6 +275,7 @@ class TableImport:
         self.cite_source = cite_source
         self.seen_keys = {}
         self.slugs_taken = set()
+        self.slugs_in_use = set()
         self.revision = None
         self.lookup_cache = {}
         self.can_publish = user is None or user.has_perm(
@@ -414,6 +415,7 @@ class TableImport:
 
     def prepare(self, chunk):
         """Load, in a few queries, the existing records and related records this chunk refers to."""
+        self.prefetch_slugs(chunk)
         keys = [raw.get(self.key) for _number, raw in chunk if raw.get(self.key)]
         self.existing = self.load_existing(keys)
         self._m2m_cache = {}
@@ -529,7 +531,7 @@ class TableImport:
             self.check_publishing(old_status, obj.status)
         if is_new and hasattr(obj, "slug") and not obj.slug:
             obj.slug = self.allocate_slug(getattr(obj, getattr(obj, "slug_source", "name")))
-        self.validate(obj)
+        self.validate(obj, parsed=[name for name in self.fields if name in raw])
         for name, wanted in pending.m2m.items():
             if wanted - self.current_m2m(obj, name):
                 changed = True
@@ -561,11 +563,12 @@ class TableImport:
                 [_("status: you may not publish or unpublish records. Use draft or review for a Publisher.")]
             )
 
-    def validate(self, obj):
-        # Field validation and clean(); constraints are checked by the database when the chunk is written, since
-        # checking them here would cost a query per row.
+    def validate(self, obj, parsed=()):
+        # parse_field() validated the columns of the file; clean_fields() checks the rest (a new record's required
+        # fields). Constraints are checked by the database when the chunk is written, since checking them here
+        # would cost a query per row.
         try:
-            obj.clean_fields(exclude=self.unchecked_fields())
+            obj.clean_fields(exclude=[*self.unchecked_fields(), *parsed])
             obj.clean()
             if hasattr(obj, "latitude") and (obj.latitude is None) != (obj.longitude is None):
                 raise ValidationError(_("latitude and longitude: give both or neither."))
@@ -575,13 +578,30 @@ class TableImport:
             raise RowError(exc.messages) from exc
 
     def unchecked_fields(self):
-        return ["slug"] if hasattr(self.model, "slug") else []
+        # Foreign keys were resolved to existing rows above; validating them again costs a query per row.
+        return ["slug", *self.foreign_keys] if hasattr(self.model, "slug") else [*self.foreign_keys]
+
+    @staticmethod
+    def base_slug(text, fallback):
+        return (slugify(text) or fallback)[:190].strip("-")
+
+    def prefetch_slugs(self, chunk):
+        """Which slugs this chunk's new rows would take are in use already: one query, not one per row."""
+        if not hasattr(self.model, "slug"):
+            return
+        source = getattr(self.model, "slug_source", "name")
+        bases = {self.base_slug(raw.get(source, ""), "") for _n, raw in chunk if not raw.get("slug")} - {""}
+        self.slugs_in_use = set(self.model._default_manager.filter(slug__in=bases).values_list("slug", flat=True))
 
     def allocate_slug(self, text):
-        base = (slugify(text) or self.model._meta.model_name)[:190].strip("-")
+        base = self.base_slug(text, self.model._meta.model_name)
         manager = self.model._default_manager
         candidate, n = base, 2
-        while candidate in self.slugs_taken or manager.filter(slug=candidate).exists():
+        while (
+            candidate in self.slugs_taken
+            or candidate in self.slugs_in_use
+            or (candidate != base and manager.filter(slug=candidate).exists())
+        ):
             candidate = f"{base}-{n}"
             n += 1
         self.slugs_taken.add(candidate)
@@ -616,7 +636,7 @@ class TableImport:
     @staticmethod
     def write_objects(model, new, changed, update_fields):
         """The one place imports write records in bulk (hook derived data such as search vectors here)."""
-        if new:
+        if new and not copy_insert(model, new):
             model._default_manager.bulk_create(new, batch_size=1000)
         if changed:
             model._default_manager.bulk_update(changed, update_fields, batch_size=1000)
@@ -679,4 +699,50 @@ class TableImport:
             )
             for obj, item in zip(objects, data, strict=True)
         ]
-        Version.objects.bulk_create(versions, batch_size=1000)
+        if not copy_insert(Version, versions):
+            Version.objects.bulk_create(versions, batch_size=1000)
+
+
+def copy_insert(model, objects):
+    """Insert new rows with PostgreSQL's COPY, several times faster than INSERT for big imports.
+
+    Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
+    ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
+    Like ``bulk_create`` it sends no signals and calls no ``save()``.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not objects:
+        return False
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if any(
+        getattr(obj, f.attname) == NULL
+        for obj in objects
+        for f in fields
+        if isinstance(f, models.CharField | models.TextField)
+    ):
+        return False  # text that reads as COPY's NULL marker: let INSERT handle it
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            row = []
+            for model_field in fields:
+                value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
+                row.append(NULL if value is None else value)
+            writer.writerow(row)
+            obj._state.adding, obj._state.db = False, alias
+        buffer.seek(0)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = connection.ops.quote_name(meta.db_table)
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    return True
+
+
+NULL = "\\N"
