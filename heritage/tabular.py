@@ -16,12 +16,11 @@ from decimal import Decimal
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
-from django.utils.encoding import force_str
+from django.utils.encoding import force_str, is_protected_type
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
@@ -676,7 +675,7 @@ class TableImport:
         db = router.db_for_write(model)
         many = [f for f in model._meta.local_many_to_many if f.name in options.fields]
         plain = [name for name in options.fields if name not in {f.name for f in many}]
-        data = serializers.serialize("python", objects, fields=plain)
+        data = serialize(model, objects, plain)
         # The serializer would query each record's many-to-many relations one by one; read them per chunk.
         for relation in many:
             through = relation.remote_field.through
@@ -687,20 +686,54 @@ class TableImport:
                 linked.setdefault(pk, []).append(other)
             for obj, item in zip(objects, data, strict=True):
                 item["fields"][relation.name] = sorted(linked.get(obj.pk, []))
-        versions = [
-            Version(
-                revision=self.revision,
-                content_type=content_type,
-                object_id=force_str(obj.pk),
-                db=db,
-                format=options.format,
-                serialized_data=json.dumps([item], cls=DjangoJSONEncoder),
-                object_repr=force_str(obj)[:191],
+        values = [
+            (
+                self.revision.pk,
+                content_type.pk,
+                force_str(obj.pk),
+                db,
+                options.format,
+                json.dumps([item], cls=DjangoJSONEncoder),
+                force_str(obj)[:191],
             )
             for obj, item in zip(objects, data, strict=True)
         ]
-        if not copy_insert(Version, versions):
-            Version.objects.bulk_create(versions, batch_size=1000)
+        columns = ["revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"]
+        if not copy_rows(Version, columns, values):
+            Version.objects.bulk_create([Version(**dict(zip(columns, row, strict=True))) for row in values], 1000)
+
+
+def serialize(model, objects, names):
+    """What Django's "python" serializer gives for reversion's versions, without its per-object overhead."""
+    fields = [model._meta.get_field(name) for name in names]
+    fields = [f for f in fields if f.serialize and not f.many_to_many]
+    label = model._meta.label_lower
+    data = []
+    for obj in objects:
+        values = {}
+        for model_field in fields:
+            if model_field.remote_field is not None:
+                values[model_field.name] = getattr(obj, model_field.attname)
+            else:
+                value = model_field.value_from_object(obj)
+                values[model_field.name] = value if is_protected_type(value) else model_field.value_to_string(obj)
+        data.append({"model": label, "pk": obj.pk, "fields": values})
+    return data
+
+
+def copy_rows(model, columns, rows):
+    """COPY plain value tuples into ``model``'s table on PostgreSQL (ids from the default). False elsewhere."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or any(v == NULL for row in rows for v in row):
+        return False
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    return True
 
 
 def copy_insert(model, objects):
@@ -716,15 +749,9 @@ def copy_insert(model, objects):
         return False
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.generated]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if any(
-        getattr(obj, f.attname) == NULL
-        for obj in objects
-        for f in fields
-        if isinstance(f, models.CharField | models.TextField)
-    ):
-        return False  # text that reads as COPY's NULL marker: let INSERT handle it
+    # Plain values go to the file as they are; other fields (auto dates, countries…) through Django's conversion.
+    plain = [type(f) in PLAIN_FIELDS and not getattr(f, "auto_now", False) for f in fields]
+    rows = []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -733,16 +760,42 @@ def copy_insert(model, objects):
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
             row = []
-            for model_field in fields:
-                value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
-                row.append(NULL if value is None else value)
-            writer.writerow(row)
-            obj._state.adding, obj._state.db = False, alias
+            for model_field, is_plain in zip(fields, plain, strict=True):
+                if is_plain:
+                    value = getattr(obj, model_field.attname)
+                else:
+                    value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
+                if value is None:
+                    value = NULL
+                elif value == NULL:
+                    return False  # text that reads as COPY's NULL marker: let INSERT handle it
+                row.append(value)
+            rows.append(row)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
         cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    for obj in objects:
+        obj._state.adding, obj._state.db = False, alias
     return True
 
 
+PLAIN_FIELDS = {
+    models.BigAutoField,
+    models.AutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SlugField,
+    models.SmallIntegerField,
+    models.TextField,
+    models.URLField,
+}
 NULL = "\\N"

@@ -40,6 +40,7 @@ class MonumentImport(TableImport):
     many_to_many = {"sources": (Source, "pk")}
     readonly = ("current_condition",)
     required = ("name", "monument_type")
+    chunk_size = 2000
     help = {
         "slug": _("the monument's identifier in addresses; leave blank for a new monument to derive it from the name"),
         "alternative_names": _("other names, one per line"),
@@ -131,6 +132,7 @@ class AssessmentImport(TableImport):
     fields = ("observed_on", "observed_precision", "condition", "evidence_kind", "description", "assessed_by")
     foreign_keys = {"monument": (Monument, "slug"), "source": (Source, "pk")}
     required = ("monument", "observed_on", "condition", "evidence_kind", "source", "assessed_by")
+    chunk_size = 2000
     help = {
         "id": _("the assessment's number; leave blank for a new assessment"),
         "monument": _("the monument's slug"),

@@ -373,3 +373,26 @@ def test_every_import_command_exists(tmp_path, demo):
     # The same URL again is the same source.
     call_command("import_sources", write_csv(tmp_path, ["title", "url"], [["Again", "https://example.org/report"]]))
     assert Source.objects.filter(url="https://example.org/report").count() == 1
+
+
+def test_imported_values_arrive_exactly_on_every_database(register, superuser):
+    # On PostgreSQL new rows go in with COPY: nulls, empty text, decimals, booleans, dates and a text that reads
+    # like COPY's null marker must all arrive as given.
+    result = run(
+        MonumentImport(user=superuser),
+        ["name", "monument_type", "latitude", "longitude", "built_approximate", "description", "alternative_names"],
+        [
+            ["Exact", "mosque", "39.123456", "46.5", "yes", "", "Line one\nLine, two"],
+            ["Marker", "mosque", "", "", "no", "\\N", ""],
+        ],
+        dry_run=False,
+    )
+    assert result.committed, result.invalid
+    exact, marker = Monument.objects.get(name="Exact"), Monument.objects.get(name="Marker")
+    assert str(exact.latitude) == "39.123456" and str(exact.longitude) == "46.500000"
+    assert exact.built_approximate is True and exact.description == ""
+    assert exact.alternative_names == "Line one\nLine, two"
+    assert exact.created_by == superuser and exact.created_at is not None and exact.slug == "exact"
+    assert marker.latitude is None and marker.description == "\\N" and marker.built_approximate is False
+    version = Version.objects.get_for_object(exact).get()
+    assert version.field_dict["latitude"] == exact.latitude and version.field_dict["place_id"] is None
