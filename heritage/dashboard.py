@@ -106,4 +106,10 @@ def recent_changes(limit=RECENT_CHANGES):
 def figures_beside_register():
     """Each reported figure beside what the register documents for the same scope (two queries a figure)."""
     figures = ReportedFigure.objects.select_related("reported_by", "source", "monument_type").order_by("-as_of", "-id")
-    return [{"figure": figure, "documented": figure.documented_counts()} for figure in figures[:20]]
+    rows = [{"figure": figure, "documented": figure.documented_counts()} for figure in figures[:20]]
+    # Bar lengths for the chart drawn inside the table (the numbers stay in their cells for screen readers).
+    largest = max([1, *(max(r["figure"].count, r["documented"]["count"]) for r in rows)])
+    for row in rows:
+        row["reported_width"] = round(100 * row["figure"].count / largest)
+        row["documented_width"] = round(100 * row["documented"]["count"] / largest)
+    return rows
