@@ -95,8 +95,7 @@ def test_a_failing_row_rolls_back_the_whole_import(register):
     assert Registration.objects.count() == 1
 
 
-def test_a_row_the_database_refuses_rolls_back_everything(register):
-    # Years out of order are caught by clean(); a duplicate slug inside one file only by the file check.
+def test_a_key_repeated_in_the_file_is_refused_and_nothing_saved(register):
     result = run(
         MonumentImport(),
         ["slug", "name", "monument_type"],
