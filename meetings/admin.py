@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from heritage.admin_imports import DuplicateCheckAdminMixin, HasSourceFilter, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
+from meetings.services import MeetingImport, OrganizationImport, PersonImport
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 
@@ -25,10 +27,11 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublishableAdmin):
+class MeetingAdmin(ImportExportAdminMixin, PublishableAdmin):
+    importer_class = MeetingImport
     inlines = [ParticipantInline, OutcomeInline]
     list_display = ("title", "date", "date_precision", "event", "format", "status", "updated_at")
-    list_filter = ("status", "format", "date_precision", "event", "topics")
+    list_filter = ("status", "format", "date_precision", HasSourceFilter, "event", "topics")
     list_select_related = ("event",)
     search_fields = ("title", "slug", "summary", "participants__person__name", "participants__organization__name")
     date_hierarchy = "date"
@@ -45,7 +48,7 @@ class MeetingAdmin(PublishableAdmin):
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
     list_display = ("name", "short_name", "start_date", "end_date", "place", "organizer", "status")
-    list_filter = ("status", "kind")
+    list_filter = ("status", "kind", HasSourceFilter)
     list_select_related = ("place", "organizer")
     search_fields = ("name", "short_name", "slug")
     date_hierarchy = "start_date"
@@ -54,7 +57,8 @@ class EventAdmin(PublishableAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PublishableAdmin):
+class PersonAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
+    importer_class = PersonImport
     list_display = ("name", "country", "status", "updated_at")
     list_filter = ("status", "country")
     search_fields = ("name", "alternative_names", "slug")
@@ -62,7 +66,8 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PublishableAdmin):
+class OrganizationAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
+    importer_class = OrganizationImport
     list_display = ("name", "acronym", "kind", "country", "parent", "status")
     list_filter = ("status", "kind", "country")
     list_select_related = ("parent",)

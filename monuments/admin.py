@@ -4,6 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from heritage.admin_imports import (
+    DuplicateCheckAdminMixin,
+    HasAssessmentFilter,
+    HasSourceFilter,
+    ImportExportAdminMixin,
+    MergeAdminMixin,
+    StaleAssessmentFilter,
+)
 from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from monuments.models import (
     ConditionAssessment,
@@ -14,6 +22,7 @@ from monuments.models import (
     ReportedFigure,
     Restoration,
 )
+from monuments.services import AssessmentImport, MonumentImport
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 
@@ -50,10 +59,19 @@ class MonumentImageInline(admin.StackedInline):
 
 
 @admin.register(Monument)
-class MonumentAdmin(PublishableAdmin):
+class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
+    importer_class = MonumentImport
     inlines = [RegistrationInline, ConditionAssessmentInline, RestorationInline, MonumentImageInline]
     list_display = ("name", "monument_type", "place", "current_condition", "status", "updated_at")
-    list_filter = ("status", "current_condition", "monument_type", "religious_affiliation")
+    list_filter = (
+        "status",
+        "current_condition",
+        "monument_type",
+        "religious_affiliation",
+        HasSourceFilter,
+        HasAssessmentFilter,
+        StaleAssessmentFilter,
+    )
     list_select_related = ("monument_type", "place", "place__parent")
     search_fields = ("name", "alternative_names", "slug")
     autocomplete_fields = ("monument_type", "place", "sources")
@@ -90,7 +108,8 @@ class RegistrationAdmin(VersionAdmin):
 
 
 @admin.register(ConditionAssessment)
-class ConditionAssessmentAdmin(VersionAdmin):
+class ConditionAssessmentAdmin(ImportExportAdminMixin, VersionAdmin):
+    importer_class = AssessmentImport
     list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
     list_filter = ("condition", "evidence_kind")
     list_select_related = ("monument", "source")

@@ -1,0 +1,61 @@
+"""The shared body of the ``import_*`` commands: stream a CSV/XLSX file through a ``TableImport``, all or nothing."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from heritage.models import Source
+from heritage.tabular import INVALID, read_rows
+
+SHOWN_ERRORS = 50
+
+
+class ImportCommand(BaseCommand):
+    importer_class = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file; the template in the admin lists the columns")
+        parser.add_argument("--dry-run", action="store_true", help="check every row and report, save nothing")
+        parser.add_argument(
+            "--user",
+            help="username the import is recorded under; their permissions apply (an Editor cannot publish)",
+        )
+        parser.add_argument("--source", type=int, help="id of a source every imported record cites")
+
+    def handle(self, *args, file, dry_run, user, source, verbosity, **options):
+        if user:
+            try:
+                user = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist as exc:
+                raise CommandError(f"No user {user!r}.") from exc
+        if source is not None:
+            source = Source.objects.filter(pk=source).first()
+            if source is None:
+                raise CommandError("No such source.")
+        importer = self.importer_class(user=user or None, cite_source=source)
+        try:
+            handle = open(file, "rb")  # noqa: SIM115 - closed below, after the generator is consumed
+        except OSError as exc:
+            raise CommandError(f"Cannot open {file}: {exc.strerror}") from exc
+
+        def progress(rows, seconds):
+            if verbosity:
+                rate = rows / seconds if seconds else 0
+                self.stderr.write(f"\r{rows:>10,} rows  {rate:>8,.0f} rows/s", ending="")
+                self.stderr.flush()
+
+        with handle:
+            result = importer.run(read_rows(handle, file), dry_run=dry_run, progress=progress)
+        if verbosity:
+            self.stderr.write("")
+        for message in result.file_errors:
+            self.stderr.write(self.style.ERROR(message))
+        for row in result.invalid[:SHOWN_ERRORS]:
+            self.stderr.write(self.style.ERROR(f"row {row.number} {row.key}: " + "; ".join(row.errors)))
+        if result.counts[INVALID] > SHOWN_ERRORS:
+            self.stderr.write(f"… and {result.counts[INVALID] - SHOWN_ERRORS} more invalid rows")
+        summary = ", ".join(f"{result.counts[k]} {k}" for k in ("new", "changed", "unchanged", "invalid"))
+        summary += f" in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s)"
+        if result.has_errors:
+            raise CommandError(f"Nothing imported: {summary}.")
+        verb = "Checked (dry run, nothing saved)" if dry_run else "Imported"
+        self.stdout.write(self.style.SUCCESS(f"{verb}: {summary}."))

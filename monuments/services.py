@@ -1,0 +1,170 @@
+"""Workflows on the register: importing monuments and assessments from spreadsheets, recomputing conditions."""
+
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from heritage.models import Place, Source
+from heritage.tabular import RowError, TableImport, format_value, parse_field
+from monuments.models import Condition, ConditionAssessment, Monument, MonumentType, Registration
+
+REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
+
+
+def refresh_current_conditions(monument_ids):
+    """Set ``current_condition`` of many monuments from their latest assessments, in one UPDATE."""
+    latest = (
+        ConditionAssessment.objects.filter(monument=OuterRef("pk")).order_by("-observed_on", "-id").values("condition")
+    )
+    return Monument.objects.filter(pk__in=list(monument_ids)).update(
+        current_condition=Coalesce(Subquery(latest[:1]), Value(Condition.UNKNOWN))
+    )
+
+
+class MonumentImport(TableImport):
+    model = Monument
+    key = "slug"
+    fields = (
+        "name",
+        "alternative_names",
+        "religious_affiliation",
+        "latitude",
+        "longitude",
+        "built_from_year",
+        "built_to_year",
+        "built_approximate",
+        "description",
+        "status",
+    )
+    foreign_keys = {"monument_type": (MonumentType, "slug"), "place": (Place, "slug")}
+    many_to_many = {"sources": (Source, "pk")}
+    readonly = ("current_condition",)
+    required = ("name", "monument_type")
+    chunk_size = 2000
+    help = {
+        "slug": _("the monument's identifier in addresses; leave blank for a new monument to derive it from the name"),
+        "alternative_names": _("other names, one per line"),
+        "sources": _("ids of the sources that document the monument"),
+        "registry": _("the register the monument is entered in, e.g. “State register of immovable monuments”"),
+        "registration_number": _("the number in that register"),
+        "significance": _("world, national or local"),
+        "registered_on": _("date of registration, YYYY-MM-DD"),
+        "current_condition": _("the latest condition assessment's condition"),
+    }
+
+    @classmethod
+    def extra_columns(cls):
+        return list(REGISTRATION_COLUMNS)
+
+    def export_queryset(self, queryset):
+        return super().export_queryset(queryset).prefetch_related("registrations")
+
+    def export_extra(self, obj):
+        registrations = list(obj.registrations.all())
+        first = registrations[0] if registrations else None
+        values = (
+            [first.registry, first.number, first.significance, format_value(first.registered_on)]
+            if first
+            else ["", "", "", ""]
+        )
+        return [*values, obj.current_condition]
+
+    def prepare(self, chunk):
+        super().prepare(chunk)
+        self.registrations = {}
+        for registration in Registration.objects.filter(monument__in=list(self.existing.values())):
+            self.registrations.setdefault(registration.monument_id, {})[registration.registry] = registration
+        numbers = {raw.get("registration_number") for _n, raw in chunk if raw.get("registration_number")}
+        self.numbers_taken = {
+            (registry, number): monument_id
+            for registry, number, monument_id in Registration.objects.filter(number__in=numbers).values_list(
+                "registry", "number", "monument_id"
+            )
+        }
+        self.numbers_in_file = getattr(self, "numbers_in_file", {})
+
+    def build_extra(self, raw, pending):
+        registry, number = raw.get("registry", ""), raw.get("registration_number", "")
+        if not registry and not number:
+            return False
+        if not (registry and number):
+            raise RowError([_("registry and registration_number: give both or neither.")])
+        monument = pending.obj
+        registration = self.registrations.get(monument.pk, {}).get(registry) if monument.pk else None
+        holder = self.numbers_taken.get((registry, number))
+        if holder is not None and holder != monument.pk or (registry, number) in self.numbers_in_file:
+            raise RowError([_("registration_number: %(number)s is already used in %(registry)s.") % locals()])
+        self.numbers_in_file[(registry, number)] = True
+        changed = registration is None
+        if registration is None:
+            registration = Registration(registry=registry)
+        values = {"number": number}
+        for column, name in (("significance", "significance"), ("registered_on", "registered_on")):
+            if column in raw:
+                values[name] = parse_field(Registration._meta.get_field(name), raw[column], column)
+        for name, value in values.items():
+            if getattr(registration, name) != value:
+                setattr(registration, name, value)
+                changed = True
+        if not registration.significance:
+            raise RowError([_("significance: required with a registration (world, national or local).")])
+        pending.extra["registration"] = registration
+        return changed
+
+    def write_extra(self, pendings):
+        new, changed = [], []
+        for pending in pendings:
+            registration = pending.extra.get("registration")
+            if registration is None:
+                continue
+            if registration.pk is None:
+                registration.monument_id = pending.obj.pk
+                new.append(registration)
+            else:
+                changed.append(registration)
+        self.write_objects(Registration, new, changed, ["number", "significance", "registered_on"])
+        self.record_versions(new + changed)
+
+
+class AssessmentImport(TableImport):
+    model = ConditionAssessment
+    key = "id"
+    fields = ("observed_on", "observed_precision", "condition", "evidence_kind", "description", "assessed_by")
+    foreign_keys = {"monument": (Monument, "slug"), "source": (Source, "pk")}
+    required = ("monument", "observed_on", "condition", "evidence_kind", "source", "assessed_by")
+    chunk_size = 2000
+    help = {
+        "id": _("the assessment's number; leave blank for a new assessment"),
+        "monument": _("the monument's slug"),
+        "source": _("id of the source that reports this condition"),
+        "assessed_by": _("who observed or states this condition"),
+    }
+
+    def build(self, raw, number):
+        if self.cite_source is not None and not raw.get("source"):
+            raw = {**raw, "source": str(self.cite_source.pk)}
+        if raw.get("id") and self.find_existing(raw) is None:
+            raise RowError([_("id: no assessment %(id)s. Leave id blank for a new assessment.") % {"id": raw["id"]}])
+        old_monument = self.find_existing(raw).monument_id if raw.get("id") else None
+        pending, changed = super().build(raw, number)
+        if pending.is_new:
+            # No id: the same monument, day, condition and source is the same assessment, not a new one.
+            obj = pending.obj
+            same = self.natural.get((obj.monument_id, obj.observed_on, obj.condition, obj.source_id))
+            if same is not None:
+                pending.obj, pending.is_new, changed = same, False, False
+            else:
+                self.natural[(obj.monument_id, obj.observed_on, obj.condition, obj.source_id)] = obj
+        pending.extra["monuments"] = {pending.obj.monument_id, old_monument} - {None}
+        return pending, changed
+
+    def prepare(self, chunk):
+        super().prepare(chunk)
+        slugs = {raw.get("monument") for _n, raw in chunk if not raw.get("id") and raw.get("monument")}
+        self.natural = {}
+        monument_ids = [self.lookup_cache.get((Monument, "slug"), {}).get(s) for s in slugs]
+        for obj in ConditionAssessment.objects.filter(monument_id__in=[m for m in monument_ids if m]):
+            self.natural[(obj.monument_id, obj.observed_on, obj.condition, obj.source_id)] = obj
+
+    def write_extra(self, pendings):
+        refresh_current_conditions(set().union(*(p.extra["monuments"] for p in pendings)))
