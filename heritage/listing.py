@@ -4,10 +4,13 @@ A list never counts more than ``CappedPaginator.cap + 1`` rows, so a million mat
 as ten thousand and one; the page says "more than 10,000" and pages past the cap are a 404.
 """
 
+import datetime
+import re
 import unicodedata
 
 from django import forms
 from django.core.paginator import Paginator
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
@@ -47,6 +50,38 @@ class SearchField(forms.CharField):
 
     def to_python(self, value):
         return clean_text(super().to_python(value))
+
+
+class NumberInput(forms.NumberInput):
+    """A number box that shows a submitted value only when it is a number.
+
+    ``<input type=number value="soon">`` is invalid HTML (browsers show it empty anyway); the field's error
+    message beside it says what was wrong.
+    """
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value is None or re.fullmatch(r"-?\d+", str(value)) else None
+
+
+class DateInput(forms.DateInput):
+    """A date picker whose value is always an ISO date, as ``type=date`` requires, or empty when not a date."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = parse_date(value)
+        return value.isoformat() if isinstance(value, datetime.date) else None
+
+
+def parse_date(text):
+    for fmt in formats.get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 class CappedPaginator(Paginator):

@@ -6,16 +6,12 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from heritage.listing import SearchField
+from heritage.listing import DateInput, SearchField
 from meetings.models import Event, Meeting, Organization, Participant, Person, Topic
 
 
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 SORTS = {"-date": ("-date", "title", "id"), "date": ("date", "title", "id")}

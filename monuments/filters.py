@@ -6,7 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from heritage.listing import SearchField
+from heritage.listing import NumberInput, SearchField
 from heritage.models import Place
 from monuments.models import YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
 
@@ -18,6 +18,10 @@ class SearchFilter(django_filters.CharFilter):
 class YearFilter(django_filters.NumberFilter):
     # Integers in the model's own range: a huge number never reaches the SmallIntegerField column.
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput)
+        super().__init__(*args, **kwargs)
 
 
 YEAR_MIN = YEAR_VALIDATORS[0].limit_value

@@ -1,19 +1,32 @@
 """The page types that the quality gates check, in one place: add a page type here in one line.
 
 Each entry maps a readable name to a function of the ``content`` (built by ``build_content()``) that returns the
-page's path. The HTML checker, axe-core and the page-weight tests all read these tables.
+page's path. The HTML checker, axe-core, the page-weight tests and the small-screen journey all read these tables.
 """
 
 import datetime
+import io
+from decimal import Decimal
 from types import SimpleNamespace
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from heritage.demo import load_demo
 from heritage.models import DatePrecision
 from meetings.models import Event, Meeting, Organization, Person, Topic
-from monuments.models import Condition, EvidenceKind
+from monuments.models import Condition, EvidenceKind, MonumentImage
 from tests import factories as f
+
+# A word that finds a record of every kind the search shows: monuments, meetings, people, organizations, events.
+SEARCH_WORD = "culture"
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "#8a6d3b").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def build_content():
@@ -23,7 +36,12 @@ def build_content():
     monument = f.MonumentFactory(
         name="Juma Mosque",
         place=f.PlaceFactory(name="Old Town"),
-        description="A mosque of the eighteenth century, rebuilt in the nineteenth.",
+        description="A mosque of the eighteenth century, rebuilt in the nineteenth; a centre of the town's culture.",
+        latitude=Decimal("40.409264"),
+        longitude=Decimal("49.867092"),
+        built_from_year=1740,
+        built_to_year=1760,
+        built_approximate=True,
     )
     monument.sources.add(source)
     f.RegistrationFactory(monument=monument)
@@ -37,6 +55,18 @@ def build_content():
         observed_precision=DatePrecision.MONTH,
     )
     f.RestorationFactory(monument=monument)
+    MonumentImage.objects.create(
+        monument=monument,
+        image=ContentFile(png_bytes(), name="juma.png"),
+        caption="The prayer hall from the courtyard",
+        alt_text="A brick prayer hall with a dome, seen across a paved courtyard",
+        credit="A. Surveyor",
+        licence="CC BY 4.0",
+        source=source,
+    )
+    # Someone whose description matches SEARCH_WORD, so the search page shows a group of people too.
+    f.PersonFactory(name="Leyla Mammadova", description="Historian of the region's culture and architecture.")
+    monument.refresh_from_db()
     return SimpleNamespace(
         monument=monument,
         source=source,
@@ -48,9 +78,16 @@ def build_content():
     )
 
 
+def monuments(query=""):
+    return reverse("monuments:monument_list") + query
+
+
 PUBLIC_PAGES = {
     "home": lambda c: reverse("heritage:home"),
+    "search": lambda c: reverse("heritage:search") + f"?q={SEARCH_WORD}",
+    "figures": lambda c: reverse("heritage:figures"),
     "meeting list": lambda c: reverse("meetings:meeting_list"),
+    "meeting list filtered": lambda c: reverse("meetings:meeting_list") + "?country=RS&topic=museum-cooperation",
     "meeting detail": lambda c: c.meeting.get_absolute_url(),
     "event": lambda c: c.event.get_absolute_url(),
     "person": lambda c: c.person.get_absolute_url(),
@@ -58,16 +95,28 @@ PUBLIC_PAGES = {
     "topic": lambda c: c.topic.get_absolute_url(),
     "country": lambda c: reverse("heritage:country_detail", args=["AZ"]),
     "source": lambda c: c.source.get_absolute_url(),
-    "monument list": lambda c: reverse("monuments:monument_list"),
+    "monument list": lambda c: monuments(),
+    "monument list filtered": lambda c: monuments("?type=mosque&condition=destroyed&condition=damaged&country=AZ"),
+    "monument list invalid filter": lambda c: monuments("?built_after=soon&condition=destroyed"),
     "monument detail": lambda c: c.monument.get_absolute_url(),
+    "monument map": lambda c: reverse("monuments:monument_map") + "?condition=destroyed",
+    "not found": lambda c: reverse("monuments:monument_detail", args=["no-such-monument"]),
 }
+
+# The status each page answers with, where it is not 200.
+PAGE_STATUS = {"not found": 404}
 
 # Admin pages the journeys use. The login page is checked signed out, the others signed in as an Editor.
 ADMIN_PAGES = {
     "admin login": lambda c: reverse("admin:login"),
+    "admin index with the dashboard": lambda c: reverse("admin:index"),
     "meeting changelist": lambda c: reverse("admin:meetings_meeting_changelist"),
     "meeting change form": lambda c: reverse("admin:meetings_meeting_change", args=[c.meeting.pk]),
     "meeting add form": lambda c: reverse("admin:meetings_meeting_add"),
     "person add popup": lambda c: reverse("admin:meetings_person_add") + "?_to_field=id&_popup=1",
     "meeting history": lambda c: reverse("admin:meetings_meeting_history", args=[c.meeting.pk]),
+    "monument import preview": lambda c: reverse("admin:monuments_monument_import"),
 }
+
+# A CSV the import preview is shown for: one good row and one invalid, so both tables of the preview appear.
+IMPORT_PREVIEW_CSV = b"slug,name,monument_type\n,Blue Mosque,mosque\n,Red Bridge,no-such-type\n"

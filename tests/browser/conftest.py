@@ -10,7 +10,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from PIL import Image
+from pytest_django.live_server_helper import LiveServer
 
 from tests.quality_tools import AXE_JS, CHROMIUM, require, skip_or_fail
 
@@ -73,6 +76,26 @@ class Network:
             sizes = request.sizes()
             transferred = sizes["responseBodySize"] + sizes["responseHeadersSize"]
             self.responses.append((request.url, request.resource_type, transferred))
+
+
+@pytest.fixture(scope="package")
+def live_server(static_root):
+    """pytest-django's live server, serving static files as production does.
+
+    whitenoise answers ``/static/`` from what ``collectstatic`` wrote (fingerprinted names, gzip, far-future
+    caching), not Django's development handler: so the browser loads what visitors load and the page-weight gate
+    counts the bytes they transfer. Package-scoped, so the settings it needs last only as long as these tests.
+    """
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=str(static_root), STORAGES=storages, WHITENOISE_AUTOREFRESH=False):
+        server = LiveServer("localhost", start=False)
+        server.thread.static_handler = lambda app: app  # let the request reach whitenoise's middleware
+        server.start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -181,3 +181,14 @@ def test_feed_is_atom_and_honours_the_filters(client, demo):
     response = client.get("/feeds/meetings/?topic=museum-cooperation")
     assert response["Content-Type"].startswith("application/atom+xml")
     assert body(response).count("<entry>") == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [("2022-13-45", None), ("soon", None), ("2022-09-28", "2022-09-28"), ("09/28/2022", "2022-09-28")],
+)
+def test_the_date_box_holds_an_iso_date_or_nothing(client, demo, given, shown):
+    # type=date accepts only an ISO date as its value; another accepted format is shown as one.
+    page = body(client.get("/meetings/", {"date_from": given}))
+    box = re.search(r'<input type="date" name="date_from"[^>]*>', page).group()
+    assert (f'value="{shown}"' in box) if shown else ("value=" not in box)

@@ -339,3 +339,10 @@ def test_map_data_clusters_on_the_server(client, register, settings):
 def test_map_data_costs_one_query(client, register, django_assert_num_queries):
     with django_assert_num_queries(1):
         client.get("/monuments/map/data.json?zoom=5&bbox=-180,-90,180,90")
+
+
+def test_a_year_that_is_not_a_number_is_not_put_back_into_the_number_box(client, register):
+    # <input type=number value="soon"> is invalid HTML; the box shows empty (as browsers do) beside the message.
+    page = body(client.get("/monuments/?built_after=soon&built_before=1300"))
+    assert 'name="built_after"' in page and 'value="soon"' not in page
+    assert 'type="number" name="built_before" value="1300"' in page
