@@ -16,7 +16,7 @@ from heritage.models import (
     unique_slug,
     validate_order,
 )
-from heritage.search import search_indexes
+from heritage.search import search_indexes, update_search_index
 
 
 class SluggedMixin(models.Model):
@@ -31,6 +31,24 @@ class SluggedMixin(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, getattr(self, self.slug_source))
         super().save(*args, **kwargs)
+
+
+class MeetingRelation(models.Model):
+    """A record whose name and status are part of its meetings' search data (people, organizations, events)."""
+
+    class Meta:
+        abstract = True
+
+    def meetings_naming(self):
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        # Its meetings index its name only while it is published: keep them current after a rename or a
+        # change of status. A new record is in no meeting yet.
+        if not adding:
+            update_search_index(self.meetings_naming())
 
 
 class OrganizationKind(models.TextChoices):
@@ -48,7 +66,7 @@ class OrganizationQuerySet(PublishableQuerySet):
     search_fields = ("name", "acronym", "alternative_names")
 
 
-class Organization(SluggedMixin, Searchable, Publishable):
+class Organization(MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
@@ -76,6 +94,9 @@ class Organization(SluggedMixin, Searchable, Publishable):
         indexes = search_indexes("organization")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="organization_name_not_empty")]
 
+    def meetings_naming(self):
+        return Meeting.objects.filter(pk__in=Participant.objects.filter(organization=self).values("meeting_id"))
+
     def __str__(self):
         return self.name
 
@@ -96,7 +117,7 @@ class Organization(SluggedMixin, Searchable, Publishable):
         return split_names(self.alternative_names)
 
 
-class Person(SluggedMixin, Searchable, Publishable):
+class Person(MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=200)
     alternative_names = models.TextField(
         _("alternative spellings"), blank=True, help_text=_("Other spellings and transliterations, one per line.")
@@ -112,6 +133,9 @@ class Person(SluggedMixin, Searchable, Publishable):
         permissions = [("publish_person", _("Can publish people"))]
         indexes = search_indexes("person")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty")]
+
+    def meetings_naming(self):
+        return Meeting.objects.filter(pk__in=Participant.objects.filter(person=self).values("meeting_id"))
 
     def __str__(self):
         return self.name
@@ -138,7 +162,7 @@ class EventQuerySet(PublishableQuerySet):
     search_fields = ("name", "short_name", "description")
 
 
-class Event(SluggedMixin, Searchable, Publishable):
+class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
@@ -178,6 +202,9 @@ class Event(SluggedMixin, Searchable, Publishable):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
+
+    def meetings_naming(self):
+        return Meeting.objects.filter(event=self)
 
     def __str__(self):
         return self.short_name or self.name
@@ -287,17 +314,20 @@ class Meeting(SluggedMixin, Searchable, Publishable):
             participants = self.participants.all()
             if "participants" not in getattr(self, "_prefetched_objects_cache", {}):
                 participants = participants.select_related("person", "organization")
+            # Drafts stay private: a draft person or organization must not make a published meeting findable by
+            # their name. Publishing or renaming them re-indexes their meetings (MeetingRelation.save).
             for p in participants:
-                if p.person_id:
+                if p.person_id and p.person.is_published:
                     people += [p.person.name, p.person.alternative_names]
-                if p.organization_id:
+                if p.organization_id and p.organization.is_published:
                     people += [p.organization.name, p.organization.acronym]
                 people.append(p.description)
+        event = self.event if self.event_id and self.event.is_published else None
         return {
             "A": [self.title],
             "B": [
-                self.event.name if self.event_id else "",
-                self.event.short_name if self.event_id else "",
+                event.name if event else "",
+                event.short_name if event else "",
                 self.place.name if self.place_id else "",
                 *([t.name for t in self.topics.all()] if self.pk else []),
                 *people,

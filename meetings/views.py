@@ -55,6 +55,12 @@ class MeetingDetailView(DetailView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["permalink"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["accessed_on"] = timezone.localdate()
+        return context
+
 
 class RelatedMeetingsView(DetailView):
     """A published record's page listing its published meetings, newest first, with a link to all of them."""

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from heritage.models import DatePrecision, PublishStatus
+from meetings.models import Meeting
 from tests import factories as f
 from tests.public import GARBAGE, assert_no_raw_echo, body, csv_rows, json_results
 
@@ -91,6 +92,12 @@ def test_record_shows_participants_topics_outcomes_and_sources(client, demo):
     assert "Museum cooperation" in text and "Proposal" in text
     assert "Azernews" in text and "citing the Culture Ministry of Azerbaijan" in text
     assert "As reported by the sources below" in text
+
+
+def test_record_offers_a_citation_with_its_permanent_address(client, demo):
+    text = body(client.get(f"/meetings/{BLAGOJEVIC}/"))
+    assert "Cite this record" in text
+    assert "Heritage register. Last updated" in text and f"http://testserver/meetings/{BLAGOJEVIC}/ (accessed" in text
 
 
 def test_drafts_and_draft_relations_never_leak(client, demo):
@@ -192,3 +199,20 @@ def test_the_date_box_holds_an_iso_date_or_nothing(client, demo, given, shown):
     page = body(client.get("/meetings/", {"date_from": given}))
     box = re.search(r'<input type="date" name="date_from"[^>]*>', page).group()
     assert (f'value="{shown}"' in box) if shown else ("value=" not in box)
+
+
+def test_draft_participants_and_events_do_not_make_a_meeting_findable_until_published(client, db):
+    meeting = f.MeetingFactory(title="Talks on museum loans", event=f.EventFactory(name="Quiet Summit", status="draft"))
+    person = f.ParticipantFactory(meeting=meeting, person__name="Zarina Quell", person__status="draft").person
+    meeting.refresh_search()
+    for word in ["Zarina", "Quiet"]:
+        assert "Talks on museum loans" not in body(client.get("/search/", {"q": word})), word
+        assert not Meeting.objects.published().search(word).exists(), word
+
+    # Publishing them (their own save) brings their meetings' search data up to date.
+    person.status = PublishStatus.PUBLISHED
+    person.save()
+    meeting.event.status = PublishStatus.PUBLISHED
+    meeting.event.save()
+    for word in ["Zarina", "Quiet"]:
+        assert list(Meeting.objects.published().search(word)) == [meeting], word
