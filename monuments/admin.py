@@ -68,6 +68,7 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
         "current_condition",
         "monument_type",
         "religious_affiliation",
+        "location_sensitive",
         HasSourceFilter,
         HasAssessmentFilter,
         StaleAssessmentFilter,
@@ -79,7 +80,7 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
     readonly_fields = ("current_condition", *PublishableAdmin.readonly_fields)
     fieldsets = (
         (None, {"fields": ("name", "alternative_names", "slug", "monument_type", "religious_affiliation")}),
-        (_("Where"), {"fields": ("place", ("latitude", "longitude"))}),
+        (_("Where"), {"fields": ("place", ("latitude", "longitude"), "location_sensitive")}),
         (_("When"), {"fields": (("built_from_year", "built_to_year", "built_approximate"),)}),
         (_("Description"), {"fields": ("description", "current_condition", "sources")}),
         (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
