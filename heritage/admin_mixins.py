@@ -4,6 +4,8 @@ Publishing is a separate permission (``publish_<model>``) held by the Publishers
 form's validation and in the admin actions, so a crafted POST from an Editor fails with a message on the field.
 """
 
+from contextlib import contextmanager
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -69,7 +71,44 @@ class ScalableAdminMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class TrackedAdmin(ScalableAdminMixin, VersionAdmin):
+class HistoryAdmin(VersionAdmin):
+    """A VersionAdmin whose deletes keep history: the record's last state (with its inlines) is saved first.
+
+    django-reversion lists under "Recover deleted" only records that have a version; a record that was created
+    outside the admin (demo data, sample data, a shell) would otherwise be gone for good once deleted.
+    """
+
+    @contextmanager
+    def create_revision(self, request):
+        # VersionAdmin wraps the whole list view in one revision, saved when the view ends; by then the rows that
+        # "Delete selected" removed are gone, and django-reversion drops versions of rows that no longer exist.
+        # That action saves its own revision before deleting instead (delete_queryset).
+        if request.method == "POST" and request.POST.get("action") == "delete_selected":
+            yield
+            return
+        with super().create_revision(request):
+            yield
+
+    def _keep_before_delete(self, request, objects):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Deleted"))
+            for obj in objects:
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            self._keep_before_delete(request, [obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # All or none: the snapshot and every delete in one transaction.
+        with transaction.atomic():
+            self._keep_before_delete(request, queryset)
+            super().delete_queryset(request, queryset)
+
+
+class TrackedAdmin(ScalableAdminMixin, HistoryAdmin):
     """Keeps a revision of every save (readable and revertible under "History") and records who saved."""
 
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")

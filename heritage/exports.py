@@ -3,6 +3,7 @@
 import csv
 import datetime
 import json
+import re
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,6 +31,28 @@ def csv_safe(value):
     text = str(value)
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
+    return text
+
+
+# A number as a spreadsheet reads it; "-12.5" is data, "-1+2" is a formula.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def neutralise_text(text):
+    """A text cell for a file that must also be read back (staff exports and imports): see ``restore_text``.
+
+    A leading ' goes before any text that would start with a formula character once its own leading quotes are
+    removed, so that ``restore_text`` can take exactly one off again; plain numbers are left alone.
+    """
+    if PLAIN_NUMBER.fullmatch(text) or not text.lstrip("'").startswith(FORMULA_PREFIXES):
+        return text
+    return "'" + text
+
+
+def restore_text(text):
+    """The inverse of ``neutralise_text``, for cells read from a CSV file."""
+    if text.startswith("'") and neutralise_text(text[1:]) == text:
+        return text[1:]
     return text
 
 

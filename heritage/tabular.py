@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
+from heritage.exports import neutralise_text, restore_text
 from heritage.models import PublishStatus
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
@@ -124,7 +125,8 @@ def read_rows(fileobj, name):
             yield header
             for number, values in enumerate(reader, start=2):
                 if any(v.strip() for v in values):
-                    yield number, dict(zip(header, (v.strip() for v in values), strict=False))
+                    # Our own exports put a ' before formula-like text (csv_lines); it is not part of the value.
+                    yield number, dict(zip(header, (restore_text(v.strip()) for v in values), strict=False))
         except UnicodeDecodeError as exc:
             raise ImportFileError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
         except csv.Error as exc:
@@ -166,7 +168,17 @@ def csv_lines(header, rows):
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)
     for row in rows:
-        yield writer.writerow(row)
+        # No cell may run as a spreadsheet formula (CSV injection); read_rows takes the guard off again.
+        yield writer.writerow([neutralise_text(cell) if isinstance(cell, str) else cell for cell in row])
+
+
+def _text_cell(sheet, value):
+    # openpyxl stores a string starting with "=" as a formula; typed as a string it stays text (no injection).
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(target, header, rows, notes=None):
@@ -177,7 +189,7 @@ def write_xlsx(target, header, rows, notes=None):
     sheet = book.create_sheet(_("data"))
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
     if notes:
         about = book.create_sheet(_("columns"))
         about.append([_("column"), _("required"), _("meaning")])

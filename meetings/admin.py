@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
 
 from heritage.admin_imports import DuplicateCheckAdminMixin, HasSourceFilter, ImportExportAdminMixin, MergeAdminMixin
-from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
+from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from meetings.services import MeetingImport, OrganizationImport, PersonImport
 
@@ -84,7 +83,7 @@ class TopicAdmin(TrackedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(VersionAdmin):
+class ParticipantAdmin(HistoryAdmin):
     list_display = ("__str__", "meeting", "represented_country")
     list_filter = ("represented_country",)
     list_select_related = ("meeting", "person", "organization")
@@ -93,7 +92,7 @@ class ParticipantAdmin(VersionAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(VersionAdmin):
+class OutcomeAdmin(HistoryAdmin):
     list_display = ("__str__", "kind", "follow_up", "meeting")
     list_filter = ("kind", "follow_up")
     list_select_related = ("meeting",)

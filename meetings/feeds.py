@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from heritage.exports import invalid_filters_response
@@ -35,7 +36,8 @@ class MeetingFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Atom sends the summary as type="html", which feed readers render: the text must arrive as escaped HTML.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.created_at

@@ -1,8 +1,8 @@
 """Admin for the monument register: a monument edits its registrations, assessments, restorations and images inline."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
 
 from heritage.admin_imports import (
     DuplicateCheckAdminMixin,
@@ -12,7 +12,7 @@ from heritage.admin_imports import (
     MergeAdminMixin,
     StaleAssessmentFilter,
 )
-from heritage.admin_mixins import LabelledTabularInline, PublishableAdmin, TrackedAdmin
+from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -68,6 +68,7 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
         "current_condition",
         "monument_type",
         "religious_affiliation",
+        "location_sensitive",
         HasSourceFilter,
         HasAssessmentFilter,
         StaleAssessmentFilter,
@@ -79,7 +80,7 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
     readonly_fields = ("current_condition", *PublishableAdmin.readonly_fields)
     fieldsets = (
         (None, {"fields": ("name", "alternative_names", "slug", "monument_type", "religious_affiliation")}),
-        (_("Where"), {"fields": ("place", ("latitude", "longitude"))}),
+        (_("Where"), {"fields": ("place", ("latitude", "longitude"), "location_sensitive")}),
         (_("When"), {"fields": (("built_from_year", "built_to_year", "built_approximate"),)}),
         (_("Description"), {"fields": ("description", "current_condition", "sources")}),
         (_("Publishing"), {"fields": PUBLISHING_FIELDS}),
@@ -99,7 +100,7 @@ class MonumentTypeAdmin(TrackedAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(VersionAdmin):
+class RegistrationAdmin(HistoryAdmin):
     list_display = ("monument", "registry", "number", "significance", "registered_on")
     list_filter = ("significance", "registry")
     list_select_related = ("monument",)
@@ -108,7 +109,7 @@ class RegistrationAdmin(VersionAdmin):
 
 
 @admin.register(ConditionAssessment)
-class ConditionAssessmentAdmin(ImportExportAdminMixin, VersionAdmin):
+class ConditionAssessmentAdmin(ImportExportAdminMixin, HistoryAdmin):
     importer_class = AssessmentImport
     list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
     list_filter = ("condition", "evidence_kind")
@@ -117,9 +118,17 @@ class ConditionAssessmentAdmin(ImportExportAdminMixin, VersionAdmin):
     date_hierarchy = "observed_on"
     autocomplete_fields = ("monument", "source")
 
+    def delete_queryset(self, request, queryset):
+        # A bulk delete skips ConditionAssessment.delete(): recompute the monuments' current condition here.
+        monuments = list(Monument.objects.filter(assessments__in=queryset).distinct())
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            for monument in monuments:
+                monument.refresh_current_condition()
+
 
 @admin.register(Restoration)
-class RestorationAdmin(VersionAdmin):
+class RestorationAdmin(HistoryAdmin):
     list_display = ("monument", "status", "started_on", "ended_on", "executing_organization")
     list_filter = ("status",)
     list_select_related = ("monument", "executing_organization")
@@ -128,7 +137,7 @@ class RestorationAdmin(VersionAdmin):
 
 
 @admin.register(MonumentImage)
-class MonumentImageAdmin(VersionAdmin):
+class MonumentImageAdmin(HistoryAdmin):
     list_display = ("__str__", "monument", "credit", "licence", "taken_on")
     list_select_related = ("monument",)
     search_fields = ("caption", "alt_text", "credit", "monument__name")

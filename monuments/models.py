@@ -129,6 +129,14 @@ class Monument(Searchable, Publishable):
     )
     latitude = LatitudeField(_("latitude"))
     longitude = LongitudeField(_("longitude"))
+    location_sensitive = models.BooleanField(
+        _("sensitive location"),
+        default=False,
+        help_text=_(
+            "Keep the exact coordinates private: the public sees only the place and a point within about 8 km "
+            "(the centre of its 0.1° grid square). Staff still see the exact point here."
+        ),
+    )
     built_from_year = models.SmallIntegerField(
         _("built from (year)"), null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Negative for BCE.")
     )

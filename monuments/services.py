@@ -30,6 +30,7 @@ class MonumentImport(TableImport):
         "religious_affiliation",
         "latitude",
         "longitude",
+        "location_sensitive",
         "built_from_year",
         "built_to_year",
         "built_approximate",

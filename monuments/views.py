@@ -3,8 +3,8 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, FloatField, Max, Min, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Cast, Floor
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Floor
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, s
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
-from monuments.geo import public_point
+from monuments.geo import public_coordinates, public_point
 from monuments.models import Monument, MonumentImage, Registration, Restoration
 
 
@@ -117,39 +117,40 @@ def map_data(request):
     filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
     if errors := filter_errors(filterset):
         return invalid_filters_response(errors)
-    monuments = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
+    # Everything below works on the public coordinates (coarsened for sensitive locations), never the exact
+    # ones: a bounding box or a cluster's mean over exact points would let anyone narrow a hidden location down.
+    monuments = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False).annotate(**public_coordinates())
     bbox = _parse_bbox(request.GET.get("bbox"))
     if bbox:
         west, south, east, north = bbox
-        monuments = monuments.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
+        monuments = monuments.filter(
+            public_longitude__gte=west,
+            public_longitude__lte=east,
+            public_latitude__gte=south,
+            public_latitude__lte=north,
+        )
     zoom = _parse_zoom(request.GET.get("zoom"))
     # About 60 screen pixels per cell: a 256-pixel tile spans 360 / 2**zoom degrees of longitude.
     cell = 360.0 / (2**zoom) * 60 / 256
     limit = settings.MAP_MAX_FEATURES
     cells = (
         monuments.order_by()
-        .annotate(
-            cell_x=Floor(Cast("longitude", FloatField()) / cell),
-            cell_y=Floor(Cast("latitude", FloatField()) / cell),
-        )
+        .annotate(cell_x=Floor(F("public_longitude") / cell), cell_y=Floor(F("public_latitude") / cell))
         .values("cell_x", "cell_y")
         .annotate(
             n=Count("id"),
-            lat=Avg(Cast("latitude", FloatField())),
-            lon=Avg(Cast("longitude", FloatField())),
-            first_id=Min("id"),
-            last_id=Max("id"),
+            lat=Avg("public_latitude"),
+            lon=Avg("public_longitude"),
             slug=Min("slug"),
             name=Min("name"),
-            lat_one=Min("latitude"),
-            lon_one=Min("longitude"),
         )
         .order_by("-n")[: limit + 1]
     )
     features = []
     for row in cells:
         if row["n"] == 1:
-            point = public_point({"latitude": row["lat_one"], "longitude": row["lon_one"]})
+            # A single monument's mean is its public point, already coarsened in SQL when sensitive.
+            point = (round(row["lat"], 6), round(row["lon"], 6))
             properties = {
                 "count": 1,
                 "name": row["name"],
@@ -183,6 +184,7 @@ EXPORT_FIELDS = [
     ("country", "place__country"),
     ("latitude", None),
     ("longitude", None),
+    ("coordinates_approximate", None),
     ("built_from_year", "built_from_year"),
     ("built_to_year", "built_to_year"),
     ("built_approximate", "built_approximate"),
@@ -212,13 +214,14 @@ def export_rows(queryset, request):
             registration_number=Subquery(first_registration.values("number")[:1]),
             registration_significance=Subquery(first_registration.values("significance")[:1]),
         )
-        .values(*[f for _, f in EXPORT_FIELDS if f], "latitude", "longitude")
+        .values(*[f for _, f in EXPORT_FIELDS if f], "latitude", "longitude", "location_sensitive")
     )
     base = request.build_absolute_uri("/").rstrip("/")
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         point = public_point(row)
         row["url"] = base + reverse("monuments:monument_detail", args=[row["slug"]])
         row["latitude"], row["longitude"] = point if point else (None, None)
+        row["coordinates_approximate"] = bool(point and row["location_sensitive"])
         row["country"] = row.pop("place__country") or ""
         out = {}
         for column, field in EXPORT_FIELDS:

@@ -19,9 +19,15 @@
   function recordMap(element) {
     var lat = parseFloat(element.dataset.lat), lon = parseFloat(element.dataset.lon);
     if (isNaN(lat) || isNaN(lon)) { return; }
-    var map = L.map(element).setView([lat, lon], 13);
+    // A sensitive location is shown as the grid square it lies in, never as a point to zoom in on.
+    var half = parseFloat(element.dataset.approximate);
+    var map = L.map(element).setView([lat, lon], isNaN(half) ? 13 : 10);
     baseLayer(map, element);
-    L.circleMarker([lat, lon], { radius: 8 }).addTo(map).bindTooltip(element.dataset.name || "");
+    if (isNaN(half)) {
+      L.circleMarker([lat, lon], { radius: 8 }).addTo(map).bindTooltip(element.dataset.name || "");
+    } else {
+      L.rectangle([[lat - half, lon - half], [lat + half, lon + half]]).addTo(map).bindTooltip(element.dataset.name || "");
+    }
   }
 
   function clusterIcon(count) {

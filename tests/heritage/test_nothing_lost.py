@@ -28,6 +28,8 @@ def sample_data(client, superuser):
     from heritage.demo import load_demo
 
     load_demo()
+    # Generated sample data too (COPY on PostgreSQL, raw INSERTs elsewhere): a path the admin never takes.
+    call_command("generate_sample", "--monuments", "60", "--meetings", "15", stdout=io.StringIO())
     monument = f.MonumentFactory(place=f.PlaceFactory())
     f.RegistrationFactory(monument=monument)
     f.ConditionAssessmentFactory(monument=monument)
@@ -67,7 +69,8 @@ def test_backup_and_restore_bring_back_every_row_and_every_history_entry(client,
     call_command("restore", str(backup_file), "--no-input", stdout=io.StringIO())
     assert everything() == before
     assert Version.objects.count() == versions
-    assert Meeting.objects.count() == 3 and not Source.objects.filter(title="Defaced").exists()
+    assert Meeting.objects.count() == 3 + 15 and not Source.objects.filter(title="Defaced").exists()
+    assert Monument.objects.filter(slug__startswith="sample-").count() == 60
 
 
 def test_backup_never_overwrites_and_restore_refuses_a_foreign_file(tmp_path):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import dateformat, timezone
 
 from heritage.models import PublishStatus, Source
 from monuments.models import Condition
@@ -117,6 +118,22 @@ def test_sitemap_lists_published_records_only(client, demo):
     monuments = body(client.get("/sitemap-monuments.xml"))
     assert published.get_absolute_url() in monuments and draft.get_absolute_url() not in monuments
     assert "/meetings/karimov-blagojevic-mexico-2022/" in body(client.get("/sitemap-meetings.xml"))
+
+
+def test_sitemap_index_dates_each_section_without_reading_every_record(client, demo, monkeypatch):
+    from heritage.sitemaps import PublishedSitemap
+
+    for i in range(5):
+        f.MonumentFactory(name=f"Dated {i}")
+    newest = f.MonumentFactory(name="Newest")
+    f.MonumentFactory(name="Newer draft", status=PublishStatus.DRAFT)
+    calls = []
+    original = PublishedSitemap.lastmod
+    monkeypatch.setattr(PublishedSitemap, "lastmod", lambda self, obj: calls.append(obj) or original(self, obj))
+    index = body(client.get("/sitemap.xml"))
+    assert calls == []  # Django's default would call lastmod() on every published record of every section
+    [monuments] = re.findall(r"sitemap-monuments.xml</loc><lastmod>([^<]+)</lastmod>", index)
+    assert monuments == dateformat.format(timezone.localtime(newest.updated_at), "c")  # the draft's date is not
 
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_off_exports(client):
