@@ -268,7 +268,8 @@ def report(args, build, pages, export, baseline, load):
     ]
     if build:
         lines += [
-            f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s, "
+            f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s including the index builds "
+            f"({build.get('monuments_loaded_per_second', 0):,.0f}/s writing the rows), "
             f"{build['meetings_per_second']:,.0f} meetings/s.",
             "",
         ]
