@@ -333,6 +333,7 @@ class SqlBuilder:
                 random() < 0.5 AS approx,
                 {pick.format(len(CONDITIONS))} AS condition,
                 random() < 0.9 AS published,
+                random() * INTERVAL '1826 days' AS age,
                 DATE '2010-01-01' + floor(random() * 5113)::int AS observed,
                 {pick.format(len(EVIDENCE))} AS evidence,
                 random() < 0.5 AS registered,
@@ -358,6 +359,9 @@ class SqlBuilder:
                 "built_approximate": "g.approx",
                 "description": "d.body",
                 "current_condition": "g.condition",
+                # Spread over five years, as a real register's edits are (the "recently updated" order).
+                "updated_at": "now() - g.age",
+                "created_at": "now() - g.age",
                 "status": f"CASE WHEN g.published THEN '{PublishStatus.PUBLISHED}' ELSE '{PublishStatus.DRAFT}' END",
                 "search_names": f"CASE WHEN g.alt THEN {norm} || E'\\n' || {norm} ELSE {norm} END",
                 "search_text": "''",
