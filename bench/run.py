@@ -212,7 +212,7 @@ def load_test(paths, seconds=10, concurrency=32, port=8104):
         "SESSION_COOKIE_SECURE": "0",
         # Plain HTTP on the loopback: without this every request is a redirect to https://.
         "SECURE_SSL_REDIRECT": "0",
-        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
