@@ -70,7 +70,7 @@ def test_benchmark_runs_and_reports_every_page(postgres_only, demo):
     )  # fmt: skip
     assert "| home `/` |" in text and "Ratio:" in text and "CSV export: 1" in text
     assert "| `/monuments/x/` | 300 | 0 | wrk |" in text
-    # Only the deep pages (500 public, 200 in the admin) lie past the end of 200 monuments.
+    # Only the deep pages (200 public, 200 in the admin) lie past the end of 200 monuments.
     missing = [line for line in text.splitlines() if "missing" in line]
     assert len(missing) == 2 and all("page" in line for line in missing)
 
