@@ -10,6 +10,8 @@ See bench/README.md. Measures in-process with Django's test client (server time,
 import argparse
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -96,12 +98,16 @@ def measure_pages(repeat):
         ("monument list", "/monuments/"),
         ("monument list, q", f"/monuments/?{q}"),
         ("monument list, q + 3 filters", f"/monuments/?{filtered}"),
-        ("monument list, page 500", "/monuments/?page=500"),
+        ("monument list, page 200 (the deepest)", "/monuments/?page=200"),
         ("monument detail", f"/monuments/{t['monument']}/"),
-        ("meeting list, filters", "/meetings/?" + urlencode({"format": "bilateral", "country": t["country"]})),
+        (
+            "meeting list, filters",
+            "/meetings/?" + urlencode({"country": t["country"], "date_from": "2005-01-01", "date_to": "2015-12-31"}),
+        ),
         ("meeting detail", f"/meetings/{t['meeting']}/"),
         ("search", f"/search/?{q}"),
-        ("map data", "/monuments/map/data.json?" + urlencode({"bbox": "40,30,50,45"})),
+        ("map data", "/monuments/map/data.json?" + urlencode({"bbox": "40,30,50,45", "zoom": 6})),
+        ("map data, whole world", "/monuments/map/data.json?" + urlencode({"bbox": "-180,-90,180,90", "zoom": 2})),
     ]
     client = Client()
     rows = []
@@ -110,6 +116,37 @@ def measure_pages(repeat):
         row["label"], row["url"] = label, url
         rows.append(row)
     return t, rows
+
+
+def measure_admin_pages(terms, repeat):
+    """Staff changelists at scale: list, search and filters, as a superuser (created for the benchmark)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    q = urlencode({"q": terms["q"]})
+    urls = [
+        ("admin monuments", "/admin/monuments/monument/"),
+        ("admin monuments, search", f"/admin/monuments/monument/?{q}"),
+        ("admin monuments, 2 filters", "/admin/monuments/monument/?current_condition__exact=destroyed&status__exact=draft"),  # noqa: E501
+        ("admin monuments, page 200", "/admin/monuments/monument/?p=200"),
+        ("admin meetings", "/admin/meetings/meeting/"),
+        ("admin meetings, search", f"/admin/meetings/meeting/?{q}"),
+        ("admin assessments", "/admin/monuments/conditionassessment/"),
+        ("admin monument autocomplete", "/admin/autocomplete/?" + urlencode(
+            {"term": terms["q"].split()[0], "app_label": "monuments", "model_name": "registration",
+             "field_name": "monument"})),
+    ]  # fmt: skip
+    rows = []
+    for label, url in urls:
+        row = timed_get(client, url, repeat)
+        row["label"], row["url"] = label, url
+        rows.append(row)
+    return rows
 
 
 def measure_export(limit=100_000):
@@ -173,6 +210,9 @@ def load_test(paths, seconds=10, concurrency=32, port=8104):
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-" + "k" * 40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "0",
+        # Plain HTTP on the loopback: without this every request is a redirect to https://.
+        "SECURE_SSL_REDIRECT": "0",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
@@ -207,6 +247,23 @@ def load_test(paths, seconds=10, concurrency=32, port=8104):
 
 
 def run_load(path, seconds, concurrency, port):
+    """``wrk`` when installed (a C load generator, 2 threads); otherwise Python threads, which on a 2-core
+    machine take CPU from the server and so measure less than it serves."""
+    if shutil.which("wrk"):
+        result = subprocess.run(
+            ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+            capture_output=True,
+            text=True,
+        )
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+        socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", result.stdout)
+        return {
+            "path": path,
+            "rps": float(rps.group(1)) if rps else 0.0,
+            "errors": (int(errors.group(1)) if errors else 0) + (sum(map(int, socket.groups())) if socket else 0),
+            "tool": "wrk",
+        }
     done, errors, stop = [0], [0], time.monotonic() + seconds
     lock = threading.Lock()
 
@@ -230,7 +287,7 @@ def run_load(path, seconds, concurrency, port):
         thread.start()
     for thread in threads:
         thread.join()
-    return {"path": path, "rps": done[0] / seconds, "errors": errors[0]}
+    return {"path": path, "rps": done[0] / seconds, "errors": errors[0], "tool": "python threads"}
 
 
 def machine():
@@ -268,7 +325,8 @@ def report(args, build, pages, export, baseline, load):
     ]
     if build:
         lines += [
-            f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s, "
+            f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s including the index builds "
+            f"({build.get('monuments_loaded_per_second', 0):,.0f}/s writing the rows), "
             f"{build['meetings_per_second']:,.0f} meetings/s.",
             "",
         ]
@@ -302,8 +360,13 @@ def report(args, build, pages, export, baseline, load):
         "",
     ]
     if load:
-        lines += ["gunicorn, 32 concurrent connections:", "", "| path | requests/s | errors |", "| --- | ---: | ---: |"]
-        lines += [f"| `{r['path']}` | {r['rps']:,.0f} | {r['errors']} |" for r in load]
+        lines += [
+            "gunicorn, 32 concurrent connections:",
+            "",
+            "| path | requests/s | errors | load generator |",
+            "| --- | ---: | ---: | --- |",
+        ]
+        lines += [f"| `{r['path']}` | {r['rps']:,.0f} | {r['errors']} | {r.get('tool', '')} |" for r in load]
         lines.append("")
     return "\n".join(lines)
 
@@ -333,6 +396,7 @@ def main(argv=None):
         delete_sample()
         build = generate_sample(args.monuments, args.meetings)
     t, pages = measure_pages(args.repeat)
+    pages += measure_admin_pages(t, max(5, args.repeat // 3))
     export = measure_export()
     baseline = measure_admin_baseline(t["q"], max(3, args.repeat // 3))
     load = None

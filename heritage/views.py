@@ -16,7 +16,7 @@ from django_countries import countries
 from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
 from meetings.models import Event, Meeting, Organization, Participant, Person
-from monuments.models import Condition, Monument, Registration, ReportedFigure
+from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 
 # Counts over the whole register are cheap GROUP BYs, but not free at a million rows: keep them a few minutes.
 COUNTS_CACHE_SECONDS = 300
@@ -178,9 +178,9 @@ class SourceDetailView(DetailView):
             Monument.objects.published().filter(sources=source).with_related().order_by("-updated_at")[:RELATED_LIMIT]
         )
         context["assessed_monuments"] = list(
+            # EXISTS, not a join with DISTINCT: a source behind a million assessments would otherwise sort them all.
             Monument.objects.published()
-            .filter(assessments__source=source)
-            .distinct()
+            .filter(Exists(ConditionAssessment.objects.filter(monument=OuterRef("pk"), source=source)))
             .with_related()
             .order_by("-updated_at")[:RELATED_LIMIT]
         )

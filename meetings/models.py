@@ -371,6 +371,9 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["meeting", "order", "id"]
+        # The meeting list's country filter asks "does this meeting have a participant for country X": one
+        # index probe per meeting with both columns, instead of fetching every participant of the country.
+        indexes = [models.Index(fields=["represented_country", "meeting"], name="participant_country_meeting")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False)

@@ -2,13 +2,13 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from heritage.listing import NumberInput, SearchField
 from heritage.models import Place
-from monuments.models import YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
+from monuments.models import BUILT_YEAR, YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -30,7 +30,7 @@ YEAR_MAX = YEAR_VALIDATORS[1].limit_value
 SORTS = {
     "name": ("name", "id"),
     "-updated": ("-updated_at", "-id"),
-    "built": (F("built_from_year").asc(nulls_last=True), "name", "id"),
+    "built": (F("built_year").asc(nulls_last=True), "name", "id"),
 }
 
 
@@ -105,14 +105,16 @@ class MonumentFilterSet(django_filters.FilterSet):
         registered = Exists(Registration.objects.filter(monument=OuterRef("pk")))
         return queryset.filter(registered if value == "yes" else ~registered)
 
+    # One expression, the one the (status, built year) index holds, so both bounds and the order are a range
+    # scan of that index (an OR of the two columns could use no index at all).
     def filter_built_after(self, queryset, name, year):
-        return queryset.filter(Q(built_from_year__gte=year) | Q(built_from_year__isnull=True, built_to_year__gte=year))
+        return queryset.alias(built_year=BUILT_YEAR).filter(built_year__gte=year)
 
     def filter_built_before(self, queryset, name, year):
-        return queryset.filter(Q(built_from_year__lte=year) | Q(built_from_year__isnull=True, built_to_year__lte=year))
+        return queryset.alias(built_year=BUILT_YEAR).filter(built_year__lte=year)
 
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORTS[value])
+        return queryset.alias(built_year=BUILT_YEAR).order_by(*SORTS[value])
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

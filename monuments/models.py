@@ -2,6 +2,8 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -24,6 +26,9 @@ from heritage.models import (
 from heritage.search import search_indexes
 
 YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]
+# The year a monument's construction is dated by: the start, or the end when only that is known. The public
+# filters and the "construction date" order use it, on the index of the same expression.
+BUILT_YEAR = Coalesce("built_from_year", "built_to_year")
 
 
 class Condition(models.TextChoices):
@@ -165,7 +170,9 @@ class Monument(Searchable, Publishable):
         indexes = [
             models.Index(fields=["status", "name"], name="monument_status_name"),
             models.Index(fields=["status", "-updated_at"], name="monument_status_updated"),
-            models.Index(fields=["status", "built_from_year"], name="monument_status_built"),
+            models.Index(F("status"), BUILT_YEAR, name="monument_status_built_year"),
+            # The map's bounding box: a range on latitude, longitude checked from the same index entries.
+            models.Index(fields=["latitude", "longitude"], name="monument_coordinates"),
             *search_indexes("monument"),
         ]
         constraints = [
@@ -258,6 +265,8 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["monument", "registry"]
+        # The significance filter: "has this monument a registration of significance X", answered from the index.
+        indexes = [models.Index(fields=["significance", "monument"], name="registration_significance")]
         constraints = [
             models.UniqueConstraint(
                 fields=["registry", "number"],

@@ -52,15 +52,31 @@ def test_benchmark_runs_and_reports_every_page(postgres_only, demo):
 
     call_command("generate_sample", monuments=200, meetings=50, verbosity=0)
     terms, pages = run.measure_pages(repeat=2)
-    assert {row["label"] for row in pages} >= {"home", "monument detail", "search", "map data"}
-    home = next(row for row in pages if row["label"] == "home")
-    assert home["status"] == 200 and home["median"] is not None and home["queries"] > 0
+    pages += run.measure_admin_pages(terms, repeat=2)
+    by_label = {row["label"]: row for row in pages}
+    # Every page of the public site the issue names, and the staff lists, answer and are measured.
+    for label in ["home", "monument list", "monument list, q", "monument list, q + 3 filters", "monument detail",
+                  "meeting list, filters", "meeting detail", "search", "map data", "admin monuments",
+                  "admin monuments, search", "admin monuments, 2 filters", "admin monument autocomplete"]:  # fmt: skip
+        assert by_label[label]["status"] == 200, label
+        assert by_label[label]["median"] is not None and by_label[label]["queries"] > 0, label
     export = run.measure_export(limit=100)
+    assert export["status"] == 200 and export["rows"] >= 100 and export["peak_mb"] > 0
     baseline = run.measure_admin_baseline(terms["q"], repeat=2)
+    assert baseline["search()"]["median"] is not None
     text = run.report(
         Namespace(monuments=200, meetings=50, repeat=2), {"monuments_per_second": 1, "meetings_per_second": 1},
-        pages, export, baseline, None,
+        pages, export, baseline, [{"path": "/monuments/x/", "rps": 300.0, "errors": 0, "tool": "wrk"}],
     )  # fmt: skip
-    assert "| home `/` |" in text and "Ratio:" in text
-    # A page that does not exist yet is reported, not a crash.
-    assert any("missing" in line or "| ok |" in line for line in text.splitlines() if "map data" in line)
+    assert "| home `/` |" in text and "Ratio:" in text and "CSV export: 1" in text
+    assert "| `/monuments/x/` | 300 | 0 | wrk |" in text
+    # Only the deep pages (200 public, 200 in the admin) lie past the end of 200 monuments.
+    missing = [line for line in text.splitlines() if "missing" in line]
+    assert len(missing) == 2 and all("page" in line for line in missing)
+
+
+def test_benchmark_reports_a_missing_page_instead_of_crashing(postgres_only, client):
+    from bench import run
+
+    row = run.timed_get(client, "/no-such-page/", repeat=2)
+    assert row["status"] == 404 and row["median"] is None
