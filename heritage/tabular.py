@@ -2,7 +2,8 @@
 
 One ``TableImport`` subclass per model (in each app's ``services.py``) says which columns it reads and how rows
 match existing records. The admin, the ``import_*`` commands and the tests all call ``TableImport.run()``.
-Every write of an import goes through ``TableImport.write_objects()``: hook derived data (search vectors) there.
+Every write of an import goes through ``TableImport.write_objects()``; ``TableImport.update_search()`` then keeps the
+search data of each written chunk current (``heritage.search.update_search_index``).
 """
 
 import csv
@@ -481,6 +482,8 @@ class TableImport:
         is_new = obj is None
         if is_new:
             obj = self.new_object(raw)
+            if key and self.key == "slug":
+                obj.slug = self.claim_slug(key)
         errors, changed = [], False
         old_status = None if is_new else obj.status if hasattr(obj, "status") else None
         for name in self.fields:
@@ -592,6 +595,14 @@ class TableImport:
         bases = {self.base_slug(raw.get(source, ""), "") for _n, raw in chunk if not raw.get("slug")} - {""}
         self.slugs_in_use = set(self.model._default_manager.filter(slug__in=bases).values_list("slug", flat=True))
 
+    def claim_slug(self, slug):
+        """A new record named by its slug in the file keeps that slug, so other files can refer to it."""
+        value = parse_field(self.model._meta.get_field("slug"), slug, "slug")
+        if value in self.slugs_taken:
+            raise RowError([_("slug: “%(slug)s” is already given to an earlier row.") % {"slug": slug}])
+        self.slugs_taken.add(value)
+        return value
+
     def allocate_slug(self, text):
         base = self.base_slug(text, self.model._meta.model_name)
         manager = self.model._default_manager
@@ -624,7 +635,16 @@ class TableImport:
         for name in self.many_to_many:
             self.add_m2m(name, [(p.obj.pk, p.m2m[name]) for p in pendings if p.m2m.get(name)])
         self.write_extra(pendings)
+        self.update_search([p.obj.pk for p in pendings])
         self.record_versions([p.obj for p in pendings])
+
+    def update_search(self, pks):
+        """Keep search current for the chunk's records, after their relations (participants, topics) are written."""
+        from heritage.models import Searchable
+        from heritage.search import update_search_index
+
+        if issubclass(self.model, Searchable) and pks:
+            update_search_index(self.model._base_manager.filter(pk__in=pks))
 
     def update_fields(self):
         names = [*self.fields, *self.foreign_keys]
@@ -634,7 +654,7 @@ class TableImport:
 
     @staticmethod
     def write_objects(model, new, changed, update_fields):
-        """The one place imports write records in bulk (hook derived data such as search vectors here)."""
+        """The one place imports write records in bulk (no save(): search data follows in ``update_search()``)."""
         if new and not copy_insert(model, new):
             model._default_manager.bulk_create(new, batch_size=1000)
         if changed:

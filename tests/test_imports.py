@@ -395,3 +395,75 @@ def test_imported_values_arrive_exactly_on_every_database(register, superuser):
     assert marker.latitude is None and marker.description == "\\N" and marker.built_approximate is False
     version = Version.objects.get_for_object(exact).get()
     assert version.field_dict["latitude"] == exact.latitude and version.field_dict["place_id"] is None
+
+
+# Search stays current -------------------------------------------------------------------------------------------
+
+
+def test_imported_records_are_found_by_search_right_after_the_import(tmp_path, register):
+    """Every import writes in bulk (no save()); the search data of what it wrote is current all the same."""
+    call_command(
+        "import_monuments",
+        write_csv(tmp_path, ["name", "monument_type", "place"], [["Yuxarı Gövhər Ağa Məscidi", "mosque", "shusha"]]),
+        verbosity=0,
+    )
+    monument = Monument.objects.get(name="Yuxarı Gövhər Ağa Məscidi")
+    assert list(Monument.objects.search("Govher")) == [monument]
+    # Its type and place are part of its search data too.
+    assert set(Monument.objects.search("Shusha mosque")) == {register, monument}
+
+    call_command("import_people", write_csv(tmp_path, ["slug", "name"], [["anar", "Anar Kərimov"]]), verbosity=0)
+    person = Person.objects.get(slug="anar")
+    assert list(Person.objects.search("Kerimov")) == [person]
+    call_command(
+        "import_organizations",
+        write_csv(tmp_path, ["slug", "name", "kind"], [["mn", "Mədəniyyət Nazirliyi", "ministry"]]),
+        verbosity=0,
+    )
+    assert list(Organization.objects.search("medeniyyet")) == [Organization.objects.get(slug="mn")]
+    # A meeting is found by its participants' names, which are written after the meeting itself.
+    call_command(
+        "import_meetings",
+        write_csv(tmp_path, ["title", "date", "participants"], [["Talks in Paris", "2024-05-01", "anar | mn | | |"]]),
+        verbosity=0,
+    )
+    meeting = Meeting.objects.get(title="Talks in Paris")
+    assert list(Meeting.objects.search("Kerimov")) == [meeting]
+    assert list(Meeting.objects.search("Nazirliyi")) == [meeting]
+
+    # A changed name: the new one is found, the old one no longer.
+    call_command("import_people", write_csv(tmp_path, ["slug", "name"], [["anar", "Anar Məmmədov"]]), verbosity=0)
+    assert list(Person.objects.search("Memmedov")) == [person]
+    assert list(Person.objects.search("Kerimov")) == []
+
+
+def test_admin_import_keeps_search_current(client, superuser, register):
+    client.force_login(superuser)
+    url = reverse("admin:monuments_monument_import")
+    response = client.post(url, {"file": upload("m.csv", ["name", "monument_type"], [["Blagojević Bridge", "mosque"]])})
+    response = client.post(url, {"token": response.context["token"], "confirm": "1"})
+    assert response.status_code == 302
+    assert list(Monument.objects.search("Blagojevic")) == [Monument.objects.get(name="Blagojević Bridge")]
+
+
+def test_a_dry_run_leaves_no_search_data_behind(register):
+    result = run(MonumentImport(), ["name", "monument_type"], [["Ghost Mosque", "mosque"]])
+    assert result.counts == {"new": 1} and not result.committed
+    assert not Monument.objects.search("Ghost").exists()
+
+
+def test_a_new_record_keeps_the_slug_the_file_gives_it(demo):
+    result = run(
+        PersonImport(),
+        ["slug", "name"],
+        [["anar-k", "Anar Kərimov"], ["", "Anar K"], ["bad slug!", "Someone"]],
+        dry_run=False,
+    )
+    assert result.counts == {"new": 2, "invalid": 1}
+    assert any(e.startswith("slug:") for e in result.invalid[0].errors)
+    result = run(PersonImport(), ["slug", "name"], [["anar-k", "Anar Kərimov"], ["", "Anar K"]], dry_run=False)
+    assert result.committed
+    assert Person.objects.get(slug="anar-k").name == "Anar Kərimov"
+    # A later file refers to the new person by that slug.
+    result = run(MeetingImport(), ["title", "date", "participants"], [["Talks", "2024-01-02", "anar-k | | | |"]])
+    assert result.counts == {"new": 1}, result.invalid
