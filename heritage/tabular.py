@@ -8,6 +8,7 @@ search data of each written chunk current (``heritage.search.update_search_index
 
 import csv
 import datetime
+import functools
 import io
 import json
 import time
@@ -20,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from django.utils.text import slugify
@@ -212,6 +214,12 @@ def join_list(items):
     return f"{LIST_SEPARATOR} ".join(str(i) for i in items)
 
 
+@functools.lru_cache(maxsize=20_000)
+def cached_slugify(text):
+    """Each new record's name is slugified twice per import (the chunk's slug query, then the slug itself)."""
+    return slugify(text)
+
+
 def parse_field(model_field, raw, column):
     """Turn cell text into the model field's Python value, or raise RowError naming the column."""
     if isinstance(model_field, models.BooleanField):
@@ -278,6 +286,9 @@ class TableImport:
         self.slugs_in_use = set()
         self.revision = None
         self.lookup_cache = {}
+        self.templates = {}
+        self.parsed = {}
+        self._unchecked = None
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
@@ -464,7 +475,44 @@ class TableImport:
         return pk
 
     def new_object(self, raw):
-        return self.model()
+        return self.instantiate(self.model)
+
+    def instantiate(self, model, **values):
+        """``model(**values)`` at a fraction of the cost: a copy of a fresh instance's attributes.
+
+        ``Model.__init__`` resolves every field's default for each row, the largest single cost of a big import.
+        Only for models whose defaults are constants of immutable types (the copy shares them); others use
+        ``model()``.
+        """
+        template = self.templates.get(model)
+        if template is None:
+            fresh = model()
+            template = {k: v for k, v in fresh.__dict__.items() if k != "_state"}
+            # A callable default (a date, a new dict) must run for each row.
+            if any(f.has_default() and callable(f.default) for f in model._meta.concrete_fields) or not all(
+                isinstance(v, IMMUTABLE) for v in template.values()
+            ):
+                template = False
+            self.templates[model] = template
+        if template is False:
+            return model(**values)
+        obj = model.__new__(model)
+        obj.__dict__.update(template)
+        obj._state = ModelState()
+        for name, value in values.items():
+            setattr(obj, name, value)
+        return obj
+
+    def parse(self, model_field, raw, column):
+        """``parse_field`` remembering valid values: a file repeats statuses, types, years and boilerplate."""
+        key = (model_field, raw)
+        value = self.parsed.get(key, self.parsed)
+        if value is self.parsed:
+            value = parse_field(model_field, raw, column)
+            if len(self.parsed) > 100_000:
+                self.parsed.clear()
+            self.parsed[key] = value
+        return value
 
     def build(self, raw, number):
         """Apply one row to a new or existing record. Returns (Pending, changed) or raises RowError."""
@@ -491,7 +539,7 @@ class TableImport:
                 continue
             model_field = self.model._meta.get_field(name)
             try:
-                value = parse_field(model_field, raw[name], name)
+                value = self.parse(model_field, raw[name], name)
             except RowError as exc:
                 errors += exc.messages
                 continue
@@ -570,7 +618,7 @@ class TableImport:
         # fields). Constraints are checked by the database when the chunk is written, since checking them here
         # would cost a query per row.
         try:
-            obj.clean_fields(exclude=[*self.unchecked_fields(), *parsed])
+            obj.clean_fields(exclude={*self.unchecked_fields(), *parsed})
             obj.clean()
             if hasattr(obj, "latitude") and (obj.latitude is None) != (obj.longitude is None):
                 raise ValidationError(_("latitude and longitude: give both or neither."))
@@ -581,11 +629,15 @@ class TableImport:
 
     def unchecked_fields(self):
         # Foreign keys were resolved to existing rows above; validating them again costs a query per row.
-        return ["slug", *self.foreign_keys] if hasattr(self.model, "slug") else [*self.foreign_keys]
+        # Fields staff never edit (search data, derived condition, stamps) are not validated, as in the admin.
+        if self._unchecked is None:
+            derived = [f.name for f in self.model._meta.fields if not f.editable]
+            self._unchecked = {*self.foreign_keys, *derived, *(["slug"] if hasattr(self.model, "slug") else [])}
+        return self._unchecked
 
     @staticmethod
     def base_slug(text, fallback):
-        return (slugify(text) or fallback)[:190].strip("-")
+        return (cached_slugify(text) or fallback)[:190].strip("-")
 
     def prefetch_slugs(self, chunk):
         """Which slugs this chunk's new rows would take are in use already: one query, not one per row."""
@@ -620,7 +672,7 @@ class TableImport:
     # writing ----------------------------------------------------------------------------------------------------
 
     def write(self, pendings):
-        """Write one chunk of valid rows: the records, their relations, and their versions for history."""
+        """Write one chunk of valid rows: the records, their relations, search data and versions for history."""
         now = timezone.now()
         new = [p.obj for p in pendings if p.is_new]
         old = [p.obj for p in pendings if not p.is_new]
@@ -631,15 +683,59 @@ class TableImport:
             if hasattr(obj, "updated_by_id"):
                 obj.updated_by = self.user
                 obj.updated_at = now
-        self.write_objects(self.model, new, old, self.update_fields())
+        # New records get their search data in the same write (one COPY on PostgreSQL) when it can be computed
+        # from the record and the records it points to; anything else is indexed after the chunk is written.
+        indexed = self.write_objects(self.model, new, old, self.update_fields(), search=self.search_data(new))
         for name in self.many_to_many:
             self.add_m2m(name, [(p.obj.pk, p.m2m[name]) for p in pendings if p.m2m.get(name)])
         self.write_extra(pendings)
-        self.update_search([p.obj.pk for p in pendings])
+        self.update_search([p.obj.pk for p in pendings if not (indexed and p.is_new)])
         self.record_versions([p.obj for p in pendings])
 
+    def search_data(self, objects):
+        """Search columns of new, unsaved records as ``save()`` would store them; None where that needs rows
+        written later in the chunk (a meeting's participants and topics).
+
+        Sets ``search_names`` and ``search_text`` on each object and returns the normalised (A, B, C) texts the
+        PostgreSQL vector is made of. Related records (type, place and its parent…) are read once per import.
+        """
+        from heritage.models import Searchable
+        from heritage.search import is_postgresql, search_columns
+
+        if not objects or not issubclass(self.model, Searchable) or self.model.search_prefetch:
+            return None
+        self.attach_related(objects, self.model.search_select_related)
+        postgres = is_postgresql(router.db_for_write(self.model))
+        texts = []
+        for obj in objects:
+            columns = search_columns(obj.search_document())
+            obj.search_names, obj.search_text = columns["search_names"], "" if postgres else columns["search_text"]
+            texts.append((columns["a"], columns["b"], columns["c"]))
+        return texts
+
+    def attach_related(self, objects, paths):
+        """Give ``objects`` their related records named in ``paths`` ("place", "place__parent") from a cache."""
+        nested = {}
+        for path in paths:
+            first, _sep, rest = path.partition("__")
+            nested.setdefault(first, [])
+            if rest:
+                nested[first].append(rest)
+        for name, deeper in nested.items():
+            model_field = self.model._meta.get_field(name)
+            cache = self.lookup_cache.setdefault(("related", name), {})
+            missing = {getattr(obj, model_field.attname) for obj in objects} - {None} - set(cache)
+            if missing:
+                related = model_field.related_model._base_manager.select_related(*deeper)
+                cache.update(related.in_bulk(missing))
+            for obj in objects:
+                pk = getattr(obj, model_field.attname)
+                if pk is not None:
+                    model_field.set_cached_value(obj, cache[pk])
+
     def update_search(self, pks):
-        """Keep search current for the chunk's records, after their relations (participants, topics) are written."""
+        """Index records written without their search data (changed rows, meetings), after their relations
+        (participants, topics) are written: ``heritage.search.update_search_index``."""
         from heritage.models import Searchable
         from heritage.search import update_search_index
 
@@ -653,12 +749,18 @@ class TableImport:
         return names
 
     @staticmethod
-    def write_objects(model, new, changed, update_fields):
-        """The one place imports write records in bulk (no save(): search data follows in ``update_search()``)."""
-        if new and not copy_insert(model, new):
+    def write_objects(model, new, changed, update_fields, search=None):
+        """The one place imports write records in bulk (no save(): see ``search_data()`` and ``update_search()``).
+
+        ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. Returns whether the new
+        records were written with all their search data.
+        """
+        copied = bool(new) and copy_insert(model, new, search=search)
+        if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
         if changed:
             model._default_manager.bulk_update(changed, update_fields, batch_size=1000)
+        return search is not None and (copied or connections[router.db_for_write(model)].vendor != "postgresql")
 
     def add_m2m(self, name, pairs):
         relation = self.model._meta.get_field(name)
@@ -713,7 +815,7 @@ class TableImport:
                 force_str(obj.pk),
                 db,
                 options.format,
-                json.dumps([item], cls=DjangoJSONEncoder),
+                json.dumps([item]),
                 force_str(obj)[:191],
             )
             for obj, item in zip(objects, data, strict=True)
@@ -728,15 +830,28 @@ def serialize(model, objects, names):
     fields = [model._meta.get_field(name) for name in names]
     fields = [f for f in fields if f.serialize and not f.many_to_many]
     label = model._meta.label_lower
+    # Dates, times and decimals as DjangoJSONEncoder writes them, once per distinct value, so that json.dumps()
+    # gets only plain values and stays in its fast path.
+    encoder, encoded = DjangoJSONEncoder(), {}
     data = []
     for obj in objects:
         values = {}
         for model_field in fields:
             if model_field.remote_field is not None:
-                values[model_field.name] = getattr(obj, model_field.attname)
+                value = getattr(obj, model_field.attname)
             else:
                 value = model_field.value_from_object(obj)
-                values[model_field.name] = value if is_protected_type(value) else model_field.value_to_string(obj)
+                if type(value) is not str and not is_protected_type(value):  # text is its own string
+                    value = model_field.value_to_string(obj)
+            if isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, datetime.date | datetime.time):
+                key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
+                text = encoded.get(key)
+                if text is None:
+                    text = encoded[key] = encoder.default(value)
+                value = text
+            values[model_field.name] = value
         data.append({"model": label, "pk": obj.pk, "fields": values})
     return data
 
@@ -756,21 +871,27 @@ def copy_rows(model, columns, rows):
     return True
 
 
-def copy_insert(model, objects):
+def copy_insert(model, objects, search=None):
     """Insert new rows with PostgreSQL's COPY, several times faster than INSERT for big imports.
 
     Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
     ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
-    Like ``bulk_create`` it sends no signals and calls no ``save()``.
+    Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C) normalised texts
+    per object) the rows go through a temporary table and get their search vector as they are inserted
+    (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it).
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql" or not objects:
         return False
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
-    # Plain values go to the file as they are; other fields (auto dates, countries…) through Django's conversion.
-    plain = [type(f) in PLAIN_FIELDS and not getattr(f, "auto_now", False) for f in fields]
+    fields = [f for f in meta.concrete_fields if not f.generated and (search is None or f.column != "search_vector")]
+    # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
+    # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
+    now = timezone.now()
+    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
+    plain = [type(f) in PLAIN_FIELDS and not auto for f, auto in zip(fields, stamped, strict=True)]
+    layout = [(f, f.attname, is_plain, auto) for f, is_plain, auto in zip(fields, plain, stamped, strict=True)]
     rows = []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -780,9 +901,12 @@ def copy_insert(model, objects):
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
             row = []
-            for model_field, is_plain in zip(fields, plain, strict=True):
+            values = obj.__dict__
+            for model_field, attname, is_plain, auto in layout:
                 if is_plain:
-                    value = getattr(obj, model_field.attname)
+                    value = values[attname]
+                elif auto:
+                    value = values[attname] = now
                 else:
                     value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
                 if value is None:
@@ -791,12 +915,35 @@ def copy_insert(model, objects):
                     return False  # text that reads as COPY's NULL marker: let INSERT handle it
                 row.append(value)
             rows.append(row)
+        if search is not None:
+            for row, texts in zip(rows, search, strict=True):
+                if NULL in texts:
+                    return False
+                row.extend(texts)
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        if search is None:
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            from heritage.search import VECTOR_SQL
+
+            # Copied as they are, then inserted with the vector computed by the database: one write of each row.
+            stage = connection.ops.quote_name(f"import_stage_{meta.db_table}")
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
+            cursor.execute(
+                f"ALTER TABLE {stage} ADD COLUMN IF NOT EXISTS search_a text, "
+                "ADD COLUMN IF NOT EXISTS search_b text, ADD COLUMN IF NOT EXISTS search_c text"
+            )
+            cursor.execute(f"TRUNCATE {stage}")
+            cursor.cursor.copy_expert(
+                f"COPY {stage} ({columns}, search_a, search_b, search_c) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                buffer,
+            )
+            vector = VECTOR_SQL.format(a="search_a", b="search_b", c="search_c")
+            cursor.execute(f"INSERT INTO {table} ({columns}, search_vector) SELECT {columns}, {vector} FROM {stage}")
     for obj in objects:
         obj._state.adding, obj._state.db = False, alias
     return True
@@ -809,6 +956,7 @@ PLAIN_FIELDS = {
     models.BooleanField,
     models.CharField,
     models.DateField,
+    models.DecimalField,  # parse_field() has checked the digits; PostgreSQL reads str(Decimal) as it is
     models.ForeignKey,
     models.IntegerField,
     models.PositiveIntegerField,
@@ -819,3 +967,5 @@ PLAIN_FIELDS = {
     models.URLField,
 }
 NULL = "\\N"
+# Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
+IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
