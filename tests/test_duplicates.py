@@ -250,3 +250,14 @@ def test_merge_action_asks_which_to_keep_then_merges(client, publisher, editor):
 
     response = client.post(url, {"action": "merge_two", "_selected_action": [a.pk]}, follow=True)
     assert "Select exactly two records" in response.content.decode()
+
+
+def test_organization_add_form_shows_a_duplicate_known_by_an_alternative_name(client, editor):
+    existing = f.OrganizationFactory(name="Ministry of Culture of Azerbaijan", alternative_names="Mədəniyyət Nazirliyi")
+    client.force_login(editor)
+    data = {"name": "Madaniyyat Nazirliyi", "slug": "", "kind": "ministry", "country": "AZ", "status": "draft"}
+    response = client.post(reverse("admin:meetings_organization_add"), data)
+    assert response.status_code == 200
+    assert "Likely duplicates already exist" in response.content.decode()
+    assert reverse("admin:meetings_organization_change", args=[existing.pk]) in response.content.decode()
+    assert Organization.objects.count() == 1

@@ -484,3 +484,38 @@ def test_imported_search_data_is_exactly_what_save_stores(register):
     assert imported["search_names"] == "govher aga mescidi\ngovhar aga"
     Monument.objects.get(name="Gövhər Ağa Məscidi").save()
     assert Monument.objects.filter(name="Gövhər Ağa Məscidi").values(*columns).get() == imported
+
+
+ADMIN_IMPORTS = [
+    ("monuments", "monument", MonumentImport, Monument),
+    ("monuments", "conditionassessment", AssessmentImport, ConditionAssessment),
+    ("meetings", "meeting", MeetingImport, Meeting),
+    ("meetings", "person", PersonImport, Person),
+    ("meetings", "organization", OrganizationImport, Organization),
+    ("heritage", "source", SourceImport, Source),
+]
+
+
+@pytest.mark.parametrize("app,model_name,importer_class,model", ADMIN_IMPORTS)
+def test_every_admin_import_has_templates_and_its_exports_import_back_unchanged(
+    client, superuser, demo, register, app, model_name, importer_class, model
+):
+    client.force_login(superuser)
+    columns = importer_class.columns()
+    template = reverse(f"admin:{app}_{model_name}_import_template", args=["csv"])
+    assert client.get(template).content.decode("utf-8-sig").strip() == ",".join(columns)
+    response = client.get(reverse(f"admin:{app}_{model_name}_import_template", args=["xlsx"]))
+    notes = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[1].iter_rows(values_only=True)
+    )
+    assert [n[0] for n in notes[1:]] == columns
+    assert all(n[2] for n in notes[1:]), "every column says what it means"
+
+    changelist = reverse(f"admin:{app}_{model_name}_changelist")
+    selected = list(model.objects.values_list("pk", flat=True))
+    assert selected
+    for action, name in (("export_csv", "export.csv"), ("export_xlsx", "export.xlsx")):
+        response = client.post(changelist, {"action": action, "_selected_action": selected})
+        exported = SimpleUploadedFile(name, b"".join(response.streaming_content))
+        response = client.post(reverse(f"admin:{app}_{model_name}_import"), {"file": exported})
+        assert response.context["result"].counts == {"unchanged": len(selected)}, response.context["result"].invalid
