@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from heritage.search import search_indexes
+
 
 class PublishStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -366,11 +368,22 @@ class PlaceKind(models.TextChoices):
     SITE = "site", _("Site")
 
 
-class Place(Tracked):
+class PlaceQuerySet(PublishableQuerySet):
+    """Places have no publishing status (every place is public); ``search()`` is the shared one."""
+
+    def published(self):
+        return self
+
+    def drafts(self):
+        return self.none()
+
+
+class Place(Searchable, Tracked):
     """A place in the hierarchy country → region → district → settlement.
 
     ``path`` holds the ids from the root down ("/3/17/42/"), so "this place and everything inside it" is one
-    indexed prefix lookup instead of a recursive query.
+    indexed prefix lookup instead of a recursive query. Searchable like the records, so that staff find a place
+    and its likely duplicates whatever its spelling (``search_names``).
     """
 
     name = models.CharField(_("name"), max_length=200)
@@ -385,6 +398,11 @@ class Place(Tracked):
     longitude = LongitudeField(_("longitude"))
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
+    objects = PlaceQuerySet.as_manager()
+
+    search_select_related = ("parent",)
+    snippet_field = "alternative_names"
+
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
@@ -393,6 +411,7 @@ class Place(Tracked):
             *coordinate_constraints("place"),
             models.CheckConstraint(condition=~models.Q(name=""), name="place_name_not_empty"),
         ]
+        indexes = search_indexes("place")
 
     def __str__(self):
         if self.parent_id and self.kind != PlaceKind.COUNTRY:
@@ -423,6 +442,9 @@ class Place(Tracked):
 
     def get_absolute_url(self):
         return reverse("heritage:country_detail", args=[self.country.code])
+
+    def search_document(self):
+        return {"A": [self.name, self.alternative_names], "B": [self.parent.name if self.parent_id else ""]}
 
     def with_descendants(self):
         return Place.objects.filter(path__startswith=self.path)

@@ -1,15 +1,14 @@
 """Shared staff workflows: importing sources, finding likely duplicates by name, and merging two records."""
 
 import difflib
-import unicodedata
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.db.models.functions import Lower
+from django.db import connections, models, transaction
 from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source, split_names
+from heritage.search import is_postgresql, normalize, words
 from heritage.tabular import RowError, TableImport
 
 # Import ---------------------------------------------------------------------------------------------------------
@@ -55,48 +54,8 @@ class SourceImport(TableImport):
 
 # Likely duplicates -----------------------------------------------------------------------------------------------
 
-# Letters that Unicode decomposition leaves alone, and simple Cyrillic transliteration.
-LETTERS = str.maketrans(
-    {
-        "ə": "a",
-        "ı": "i",
-        "đ": "d",
-        "ø": "o",
-        "ł": "l",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        **dict(
-            zip(
-                "абвгдезийклмнопрстуфхцыэ",
-                ["a", "b", "v", "g", "d", "e", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f"]
-                + ["h", "c", "y", "e"],
-                strict=True,
-            )
-        ),
-        "ё": "e",
-        "ж": "z",
-        "ч": "c",
-        "ш": "s",
-        "щ": "s",
-        "ю": "u",
-        "я": "a",
-        "ь": "",
-        "ъ": "",
-        "ә": "a",
-        "ғ": "g",
-        "ү": "u",
-        "ө": "o",
-        "ј": "j",
-        "ђ": "d",
-        "ћ": "c",
-        "џ": "dz",
-        "љ": "lj",
-        "њ": "nj",
-    }
-)
-# Latin spellings of the same sound that transliterations disagree on ("Shusha"/"Şuşa", "Djordje"/"Đorđe").
+# Spellings that transliterations disagree on, folded after search's ``normalize()`` ("Shusha"/"Şuşa" → "susa",
+# "Khankandi"/"Xankəndi" → "xankandi", "Djordjevic"/"Đorđević" → "dordevic").
 DIGRAPHS = (
     ("sh", "s"),
     ("ch", "c"),
@@ -108,56 +67,30 @@ DIGRAPHS = (
     ("yu", "u"),
     ("ya", "a"),
 )
-# Single-letter foldings the database applies too, with translate(), so trigram indexes see folded names.
-FOLD = {
-    **{c: "a" for c in "əàáâãäåāăą"},
-    **{c: "c" for c in "çćčĉċ"},
-    **{c: "e" for c in "èéêëēĕėęě"},
-    **{c: "g" for c in "ğĝġģ"},
-    **{c: "i" for c in "ıìíîïĩīĭį"},
-    **{c: "o" for c in "òóôõöøōŏő"},
-    **{c: "u" for c in "ùúûüũūŭůűų"},
-    **{c: "s" for c in "şśŝšș"},
-    **{c: "z" for c in "žźż"},
-    **{c: "n" for c in "ñńňņ"},
-    **{c: "y" for c in "ýÿ"},
-    "đ": "d",
-    "ď": "d",
-    "ł": "l",
-    "ř": "r",
-    "ť": "t",
-    "ţ": "t",
-    "ț": "t",
-}
-FOLD_FROM, FOLD_TO = "".join(FOLD), "".join(FOLD.values())
 SIMILAR_ENOUGH = 0.85
 TRIGRAM_LIKELY = 0.6
+# Trigram word similarity that makes a record a candidate worth scoring in Python. Lower than search's default
+# (0.6): "Madaniyyat Nazirliyi" and the stored "medeniyyet nazirliyi" score 0.5, "Yukhari Govhar Agha Mascidi"
+# and "yuxari govher aga mescidi" 0.39.
+TRIGRAM_CANDIDATE = 0.3
 
-
-def fold(text):
-    return (text or "").lower().translate(str.maketrans(FOLD_FROM, FOLD_TO))
-
-
-class Folded(models.Func):
-    """translate(lower(name), …): the database side of ``fold()``, for trigram indexes and lookups."""
-
-    output_field = models.TextField()
-
-    def __init__(self, expression):
-        super().__init__(Lower(expression), models.Value(FOLD_FROM), models.Value(FOLD_TO), function="translate")
+# The expression of the folded-name indexes that migration heritage 0003 created and 0005 drops; kept only so
+# those migrations stay importable. Duplicate detection uses ``heritage.search.normalize`` and ``search_names``.
+FOLD_FROM = "əàáâãäåāăąçćčĉċèéêëēĕėęěğĝġģıìíîïĩīĭįòóôõöøōŏőùúûüũūŭůűųşśŝšșžźżñńňņýÿđďłřťţț"
+FOLD_TO = "aaaaaaaaaaccccceeeeeeeeeggggiiiiiiiiiooooooooouuuuuuuuuussssszzznnnnyyddlrttt"
 
 
 def normalise_name(text):
-    """A comparison key for a name: lower case, no diacritics, one transliteration, words sorted not.
+    """A comparison key for names: search's ``normalize()``, then transliteration variants made equal.
 
-    "Anar Kərimov" and "Anar Karimov" both give "anar karimov"; "Blagojević" gives "blagojevic".
+    ``normalize()`` spells Azerbaijani ə as "e", while English transliterations write "a" as often as "e"
+    (Kərimov: Karimov, Kerimov), so the key does not tell "e" from "a"; digraphs fold as in ``DIGRAPHS``.
+    "Anar Kərimov", "Anar Karimov" and "Anar Kerimov" all give "anar karimov".
     """
-    text = unicodedata.normalize("NFKC", text or "").casefold().translate(LETTERS)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = "".join(c if c.isalnum() else " " for c in text)
+    text = "".join(c if c.isalnum() else " " for c in normalize(text))
     for digraph, letter in DIGRAPHS:
         text = text.replace(digraph, letter)
-    return " ".join(text.split())
+    return " ".join(text.replace("e", "a").split())
 
 
 def name_similarity(a, b):
@@ -167,35 +100,51 @@ def name_similarity(a, b):
     return 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def _query_texts(name):
+    """What to look for in ``search_names``: the name as search normalises it, and with digraphs folded."""
+    text = " ".join(words(name))
+    folded = text
+    for digraph, letter in DIGRAPHS:
+        folded = folded.replace(digraph, letter)
+    return list(dict.fromkeys([text, folded]))
+
+
 def _candidates(model, name, limit):
-    """A bounded set of records worth comparing: trigram-similar on PostgreSQL, sharing a word start elsewhere."""
+    """A bounded set of records worth comparing, read from the stored, normalised ``search_names``.
+
+    PostgreSQL: trigram word similarity on the GIN-indexed column (the index search uses). SQLite: names
+    sharing a word's first two normalised letters (fine for small registers).
+    """
     manager = model._default_manager
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+    texts = [t for t in _query_texts(name) if t]
+    if not texts:
+        return []
+    if is_postgresql(manager.db):
+        from django.contrib.postgres.search import TrigramWordSimilarity
         from django.db.models.functions import Greatest
 
-        folded = fold(name)
-        queryset = manager.annotate(folded_name=Folded("name"), folded_alternatives=Folded("alternative_names"))
-        # `%` and `%>` use the trigram indexes on the folded expressions (migration heritage 0002).
-        return list(
-            queryset.filter(
-                models.Q(folded_name__trigram_similar=folded)
-                | models.Q(folded_alternatives__trigram_word_similar=folded)
-            )
-            .annotate(
-                similarity=Greatest(
-                    TrigramSimilarity("folded_name", folded), TrigramWordSimilarity(folded, "folded_alternatives")
-                )
-            )
-            .order_by("-similarity")[:limit]
+        condition = models.Q()
+        for text in texts:
+            condition |= models.Q(search_names__trigram_word_similar=text)
+        scores = [TrigramWordSimilarity(text, "search_names") for text in texts]
+        queryset = (
+            manager.filter(condition)
+            .annotate(similarity=Greatest(*scores) if len(scores) > 1 else scores[0])
+            .order_by("-similarity", "pk")
         )
+        with transaction.atomic(using=manager.db), connections[manager.db].cursor() as cursor:
+            # `%>` compares with this setting; local to the transaction, and put back before leaving it.
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_CANDIDATE)])
+            found = list(queryset[: limit * 3])
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold TO DEFAULT")
+        return found
     # Two letters: the third is often where spellings part ("Yuxarı"/"Yukhari", "Məscid"/"Mascid").
-    words = [w for w in name.split() if len(w) >= 2]
-    if not words:
-        return list(manager.filter(name__iexact=name)[:limit])
+    starts = {w[:2] for text in texts for w in text.split() if len(w) >= 2}
+    if not starts:
+        return list(manager.filter(search_names__contains=texts[0])[:limit])
     condition = models.Q()
-    for word in words:
-        condition |= models.Q(name__icontains=word[:2]) | models.Q(alternative_names__icontains=word[:2])
+    for start in starts:
+        condition |= models.Q(search_names__contains=start)
     return list(manager.filter(condition)[: limit * 10])
 
 

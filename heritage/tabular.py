@@ -2,11 +2,13 @@
 
 One ``TableImport`` subclass per model (in each app's ``services.py``) says which columns it reads and how rows
 match existing records. The admin, the ``import_*`` commands and the tests all call ``TableImport.run()``.
-Every write of an import goes through ``TableImport.write_objects()``: hook derived data (search vectors) there.
+Every write of an import goes through ``TableImport.write_objects()``; ``TableImport.update_search()`` then keeps the
+search data of each written chunk current (``heritage.search.update_search_index``).
 """
 
 import csv
 import datetime
+import functools
 import io
 import json
 import time
@@ -16,9 +18,11 @@ from decimal import Decimal
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.encoding import force_str, is_protected_type
 from django.utils.text import slugify
@@ -223,6 +227,12 @@ def join_list(items):
     return f"{LIST_SEPARATOR} ".join(str(i) for i in items)
 
 
+@functools.lru_cache(maxsize=20_000)
+def cached_slugify(text):
+    """Each new record's name is slugified twice per import (the chunk's slug query, then the slug itself)."""
+    return slugify(text)
+
+
 def parse_field(model_field, raw, column):
     """Turn cell text into the model field's Python value, or raise RowError naming the column."""
     if isinstance(model_field, models.BooleanField):
@@ -289,6 +299,9 @@ class TableImport:
         self.slugs_in_use = set()
         self.revision = None
         self.lookup_cache = {}
+        self.templates = {}
+        self.parsed = {}
+        self._unchecked = None
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
@@ -475,7 +488,44 @@ class TableImport:
         return pk
 
     def new_object(self, raw):
-        return self.model()
+        return self.instantiate(self.model)
+
+    def instantiate(self, model, **values):
+        """``model(**values)`` at a fraction of the cost: a copy of a fresh instance's attributes.
+
+        ``Model.__init__`` resolves every field's default for each row, the largest single cost of a big import.
+        Only for models whose defaults are constants of immutable types (the copy shares them); others use
+        ``model()``.
+        """
+        template = self.templates.get(model)
+        if template is None:
+            fresh = model()
+            template = {k: v for k, v in fresh.__dict__.items() if k != "_state"}
+            # A callable default (a date, a new dict) must run for each row.
+            if any(f.has_default() and callable(f.default) for f in model._meta.concrete_fields) or not all(
+                isinstance(v, IMMUTABLE) for v in template.values()
+            ):
+                template = False
+            self.templates[model] = template
+        if template is False:
+            return model(**values)
+        obj = model.__new__(model)
+        obj.__dict__.update(template)
+        obj._state = ModelState()
+        for name, value in values.items():
+            setattr(obj, name, value)
+        return obj
+
+    def parse(self, model_field, raw, column):
+        """``parse_field`` remembering valid values: a file repeats statuses, types, years and boilerplate."""
+        key = (id(model_field), raw)  # a field's own hash is computed on every call
+        value = self.parsed.get(key, self.parsed)
+        if value is self.parsed:
+            value = parse_field(model_field, raw, column)
+            if len(self.parsed) > 100_000:
+                self.parsed.clear()
+            self.parsed[key] = value
+        return value
 
     def build(self, raw, number):
         """Apply one row to a new or existing record. Returns (Pending, changed) or raises RowError."""
@@ -493,6 +543,8 @@ class TableImport:
         is_new = obj is None
         if is_new:
             obj = self.new_object(raw)
+            if key and self.key == "slug":
+                obj.slug = self.claim_slug(key)
         errors, changed = [], False
         old_status = None if is_new else obj.status if hasattr(obj, "status") else None
         for name in self.fields:
@@ -500,7 +552,7 @@ class TableImport:
                 continue
             model_field = self.model._meta.get_field(name)
             try:
-                value = parse_field(model_field, raw[name], name)
+                value = self.parse(model_field, raw[name], name)
             except RowError as exc:
                 errors += exc.messages
                 continue
@@ -579,7 +631,7 @@ class TableImport:
         # fields). Constraints are checked by the database when the chunk is written, since checking them here
         # would cost a query per row.
         try:
-            obj.clean_fields(exclude=[*self.unchecked_fields(), *parsed])
+            obj.clean_fields(exclude={*self.unchecked_fields(), *parsed})
             obj.clean()
             if hasattr(obj, "latitude") and (obj.latitude is None) != (obj.longitude is None):
                 raise ValidationError(_("latitude and longitude: give both or neither."))
@@ -590,11 +642,15 @@ class TableImport:
 
     def unchecked_fields(self):
         # Foreign keys were resolved to existing rows above; validating them again costs a query per row.
-        return ["slug", *self.foreign_keys] if hasattr(self.model, "slug") else [*self.foreign_keys]
+        # Fields staff never edit (search data, derived condition, stamps) are not validated, as in the admin.
+        if self._unchecked is None:
+            derived = [f.name for f in self.model._meta.fields if not f.editable]
+            self._unchecked = {*self.foreign_keys, *derived, *(["slug"] if hasattr(self.model, "slug") else [])}
+        return self._unchecked
 
     @staticmethod
     def base_slug(text, fallback):
-        return (slugify(text) or fallback)[:190].strip("-")
+        return (cached_slugify(text) or fallback)[:190].strip("-")
 
     def prefetch_slugs(self, chunk):
         """Which slugs this chunk's new rows would take are in use already: one query, not one per row."""
@@ -603,6 +659,14 @@ class TableImport:
         source = getattr(self.model, "slug_source", "name")
         bases = {self.base_slug(raw.get(source, ""), "") for _n, raw in chunk if not raw.get("slug")} - {""}
         self.slugs_in_use = set(self.model._default_manager.filter(slug__in=bases).values_list("slug", flat=True))
+
+    def claim_slug(self, slug):
+        """A new record named by its slug in the file keeps that slug, so other files can refer to it."""
+        value = parse_field(self.model._meta.get_field("slug"), slug, "slug")
+        if value in self.slugs_taken:
+            raise RowError([_("slug: “%(slug)s” is already given to an earlier row.") % {"slug": slug}])
+        self.slugs_taken.add(value)
+        return value
 
     def allocate_slug(self, text):
         base = self.base_slug(text, self.model._meta.model_name)
@@ -621,7 +685,7 @@ class TableImport:
     # writing ----------------------------------------------------------------------------------------------------
 
     def write(self, pendings):
-        """Write one chunk of valid rows: the records, their relations, and their versions for history."""
+        """Write one chunk of valid rows: the records, their relations, search data and versions for history."""
         now = timezone.now()
         new = [p.obj for p in pendings if p.is_new]
         old = [p.obj for p in pendings if not p.is_new]
@@ -632,11 +696,64 @@ class TableImport:
             if hasattr(obj, "updated_by_id"):
                 obj.updated_by = self.user
                 obj.updated_at = now
-        self.write_objects(self.model, new, old, self.update_fields())
+        # New records get their search data in the same write (one COPY on PostgreSQL) when it can be computed
+        # from the record and the records it points to; anything else is indexed after the chunk is written.
+        indexed = self.write_objects(self.model, new, old, self.update_fields(), search=self.search_data(new))
         for name in self.many_to_many:
             self.add_m2m(name, [(p.obj.pk, p.m2m[name]) for p in pendings if p.m2m.get(name)])
         self.write_extra(pendings)
+        self.update_search([p.obj.pk for p in pendings if not (indexed and p.is_new)])
         self.record_versions([p.obj for p in pendings])
+
+    def search_data(self, objects):
+        """Search columns of new, unsaved records as ``save()`` would store them; None where that needs rows
+        written later in the chunk (a meeting's participants and topics).
+
+        Sets ``search_names`` and ``search_text`` on each object and returns the normalised (A, B, C) texts the
+        PostgreSQL vector is made of. Related records (type, place and its parent…) are read once per import.
+        """
+        from heritage.models import Searchable
+        from heritage.search import is_postgresql, search_columns
+
+        if not objects or not issubclass(self.model, Searchable) or self.model.search_prefetch:
+            return None
+        self.attach_related(objects, self.model.search_select_related)
+        postgres = is_postgresql(router.db_for_write(self.model))
+        texts = []
+        for obj in objects:
+            columns = search_columns(obj.search_document())
+            obj.search_names, obj.search_text = columns["search_names"], "" if postgres else columns["search_text"]
+            texts.append((columns["a"], columns["b"], columns["c"]))
+        return texts
+
+    def attach_related(self, objects, paths):
+        """Give ``objects`` their related records named in ``paths`` ("place", "place__parent") from a cache."""
+        nested = {}
+        for path in paths:
+            first, _sep, rest = path.partition("__")
+            nested.setdefault(first, [])
+            if rest:
+                nested[first].append(rest)
+        for name, deeper in nested.items():
+            model_field = self.model._meta.get_field(name)
+            cache = self.lookup_cache.setdefault(("related", name), {})
+            missing = {getattr(obj, model_field.attname) for obj in objects} - {None} - set(cache)
+            if missing:
+                related = model_field.related_model._base_manager.select_related(*deeper)
+                cache.update(related.in_bulk(missing))
+            for obj in objects:
+                pk = getattr(obj, model_field.attname)
+                if pk is not None:
+                    model_field.set_cached_value(obj, cache[pk])
+
+    def update_search(self, pks):
+        """Index records written without their search data (changed rows, meetings), after their relations
+        (participants, topics) are written: ``heritage.search.update_search_index``."""
+        from heritage.models import Searchable
+        from heritage.search import update_search_index
+
+        if issubclass(self.model, Searchable) and pks:
+            update_search_index(self.model._base_manager.filter(pk__in=pks))
 
     def update_fields(self):
         names = [*self.fields, *self.foreign_keys]
@@ -645,12 +762,18 @@ class TableImport:
         return names
 
     @staticmethod
-    def write_objects(model, new, changed, update_fields):
-        """The one place imports write records in bulk (hook derived data such as search vectors here)."""
-        if new and not copy_insert(model, new):
+    def write_objects(model, new, changed, update_fields, search=None):
+        """The one place imports write records in bulk (no save(): see ``search_data()`` and ``update_search()``).
+
+        ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. Returns whether the new
+        records were written with all their search data.
+        """
+        copied = bool(new) and copy_insert(model, new, search=search)
+        if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
         if changed:
             model._default_manager.bulk_update(changed, update_fields, batch_size=1000)
+        return search is not None and (copied or connections[router.db_for_write(model)].vendor != "postgresql")
 
     def add_m2m(self, name, pairs):
         relation = self.model._meta.get_field(name)
@@ -687,6 +810,8 @@ class TableImport:
         db = router.db_for_write(model)
         many = [f for f in model._meta.local_many_to_many if f.name in options.fields]
         plain = [name for name in options.fields if name not in {f.name for f in many}]
+        if options.format == "json" and self.versions_in_database(model, objects, plain, many, content_type, db):
+            return
         data = serialize(model, objects, plain)
         # The serializer would query each record's many-to-many relations one by one; read them per chunk.
         for relation in many:
@@ -705,7 +830,7 @@ class TableImport:
                 force_str(obj.pk),
                 db,
                 options.format,
-                json.dumps([item], cls=DjangoJSONEncoder),
+                json.dumps([item]),
                 force_str(obj)[:191],
             )
             for obj, item in zip(objects, data, strict=True)
@@ -714,21 +839,95 @@ class TableImport:
         if not copy_rows(Version, columns, values):
             Version.objects.bulk_create([Version(**dict(zip(columns, row, strict=True))) for row in values], 1000)
 
+    def versions_in_database(self, model, objects, names, many, content_type, db):
+        """PostgreSQL writes the versions itself, serialising the rows just written with ``json_build_object``.
+
+        The same JSON as Django's serializer gives, field for field (decimals as text, dates and times in ISO
+        8601), made in one statement per chunk instead of in Python. The search vector, derived data that
+        ``save()`` recomputes, is kept as null. Returns False, having done nothing, for other databases and for
+        fields it does not know how to write.
+        """
+        connection = connections[db]
+        if connection.vendor != "postgresql":
+            return False
+        quote = connection.ops.quote_name
+        pairs, params = [], []
+        for name in names:
+            model_field = model._meta.get_field(name)
+            if not model_field.serialize:
+                continue
+            column = f"t.{quote(model_field.column)}"
+            if isinstance(model_field, SearchVectorField):
+                value = "NULL"
+            elif isinstance(model_field, models.DecimalField):
+                value = f"{column}::text"
+            elif isinstance(model_field, models.DateTimeField):
+                value = f"date_trunc('milliseconds', {column})"  # DjangoJSONEncoder keeps milliseconds
+            elif model_field.remote_field is not None or type(model_field) in VERSION_FIELDS:
+                value = column
+            else:
+                return False
+            pairs.append(f"%s, {value}")
+            params.append(name)
+        for relation in many:
+            through = relation.remote_field.through
+            source, target = relation.m2m_field_name() + "_id", relation.m2m_reverse_field_name() + "_id"
+            pairs.append(
+                f"%s, coalesce((SELECT json_agg(m.{quote(target)} ORDER BY m.{quote(target)}) "
+                f"FROM {quote(through._meta.db_table)} m WHERE m.{quote(source)} = t.{quote(model._meta.pk.column)}), "
+                "'[]'::json)"
+            )
+            params.append(relation.name)
+        if len(pairs) > 50:  # json_build_object takes at most 100 arguments
+            return False
+        table, pk = quote(model._meta.db_table), f"t.{quote(model._meta.pk.column)}"
+        fields = ", ".join(pairs)
+        sql = (
+            "INSERT INTO reversion_version "
+            "(revision_id, content_type_id, object_id, db, format, serialized_data, object_repr) "
+            f"SELECT %s, %s, {pk}::text, %s, 'json', "
+            f"json_build_array(json_build_object('model', %s, 'pk', {pk}, 'fields', json_build_object({fields})))"
+            "::text, "
+            f"u.repr FROM unnest(%s::bigint[], %s::text[]) AS u(id, repr) JOIN {table} t ON {pk} = u.id"
+        )
+        ids = [obj.pk for obj in objects]
+        reprs = [force_str(obj)[:191] for obj in objects]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.revision.pk, content_type.pk, db, model._meta.label_lower, *params, ids, reprs])
+        return True
+
 
 def serialize(model, objects, names):
     """What Django's "python" serializer gives for reversion's versions, without its per-object overhead."""
     fields = [model._meta.get_field(name) for name in names]
     fields = [f for f in fields if f.serialize and not f.many_to_many]
     label = model._meta.label_lower
+    # Dates, times and decimals as DjangoJSONEncoder writes them, once per distinct value, so that json.dumps()
+    # gets only plain values and stays in its fast path.
+    encoder, encoded = DjangoJSONEncoder(), {}
+    # Plain fields are read straight from the instance; others (countries…) through the field, as the serializer.
+    plan = [(f.name, f.attname, f.remote_field is not None or type(f) in PLAIN_FIELDS, f) for f in fields]
     data = []
     for obj in objects:
-        values = {}
-        for model_field in fields:
-            if model_field.remote_field is not None:
-                values[model_field.name] = getattr(obj, model_field.attname)
+        values, attributes = {}, obj.__dict__
+        for name, attname, is_plain, model_field in plan:
+            if is_plain:
+                value = attributes[attname]
             else:
                 value = model_field.value_from_object(obj)
-                values[model_field.name] = value if is_protected_type(value) else model_field.value_to_string(obj)
+                if not is_protected_type(value):
+                    value = model_field.value_to_string(obj)
+            if value is None or type(value) is str or type(value) is int or type(value) is bool:
+                pass
+            elif isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, datetime.date | datetime.time):
+                key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
+                text = encoded.get(key)
+                if text is None:
+                    text = encoded[key] = encoder.default(value)
+                value = text
+            values[name] = value
         data.append({"model": label, "pk": obj.pk, "fields": values})
     return data
 
@@ -748,21 +947,27 @@ def copy_rows(model, columns, rows):
     return True
 
 
-def copy_insert(model, objects):
+def copy_insert(model, objects, search=None):
     """Insert new rows with PostgreSQL's COPY, several times faster than INSERT for big imports.
 
     Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
     ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
-    Like ``bulk_create`` it sends no signals and calls no ``save()``.
+    Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C) normalised texts
+    per object) the rows go through a temporary table and get their search vector as they are inserted
+    (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it).
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql" or not objects:
         return False
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
-    # Plain values go to the file as they are; other fields (auto dates, countries…) through Django's conversion.
-    plain = [type(f) in PLAIN_FIELDS and not getattr(f, "auto_now", False) for f in fields]
+    fields = [f for f in meta.concrete_fields if not f.generated and (search is None or f.column != "search_vector")]
+    # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
+    # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
+    now = timezone.now()
+    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
+    plain = [type(f) in PLAIN_FIELDS and not auto for f, auto in zip(fields, stamped, strict=True)]
+    layout = [(f, f.attname, is_plain, auto) for f, is_plain, auto in zip(fields, plain, stamped, strict=True)]
     rows = []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -772,9 +977,12 @@ def copy_insert(model, objects):
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
             row = []
-            for model_field, is_plain in zip(fields, plain, strict=True):
+            values = obj.__dict__
+            for model_field, attname, is_plain, auto in layout:
                 if is_plain:
-                    value = getattr(obj, model_field.attname)
+                    value = values[attname]
+                elif auto:
+                    value = values[attname] = now
                 else:
                     value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
                 if value is None:
@@ -783,12 +991,35 @@ def copy_insert(model, objects):
                     return False  # text that reads as COPY's NULL marker: let INSERT handle it
                 row.append(value)
             rows.append(row)
+        if search is not None:
+            for row, texts in zip(rows, search, strict=True):
+                if NULL in texts:
+                    return False
+                row.extend(texts)
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         buffer.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        if search is None:
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            from heritage.search import VECTOR_SQL
+
+            # Copied as they are, then inserted with the vector computed by the database: one write of each row.
+            stage = connection.ops.quote_name(f"import_stage_{meta.db_table}")
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
+            cursor.execute(
+                f"ALTER TABLE {stage} ADD COLUMN IF NOT EXISTS search_a text, "
+                "ADD COLUMN IF NOT EXISTS search_b text, ADD COLUMN IF NOT EXISTS search_c text"
+            )
+            cursor.execute(f"TRUNCATE {stage}")
+            cursor.cursor.copy_expert(
+                f"COPY {stage} ({columns}, search_a, search_b, search_c) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                buffer,
+            )
+            vector = VECTOR_SQL.format(a="search_a", b="search_b", c="search_c")
+            cursor.execute(f"INSERT INTO {table} ({columns}, search_vector) SELECT {columns}, {vector} FROM {stage}")
     for obj in objects:
         obj._state.adding, obj._state.db = False, alias
     return True
@@ -801,6 +1032,7 @@ PLAIN_FIELDS = {
     models.BooleanField,
     models.CharField,
     models.DateField,
+    models.DecimalField,  # parse_field() has checked the digits; PostgreSQL reads str(Decimal) as it is
     models.ForeignKey,
     models.IntegerField,
     models.PositiveIntegerField,
@@ -811,3 +1043,23 @@ PLAIN_FIELDS = {
     models.URLField,
 }
 NULL = "\\N"
+# Field types whose column PostgreSQL's json_build_object writes as Django's serializer does.
+VERSION_FIELDS = {
+    models.BigAutoField,
+    models.AutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.DateTimeField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SlugField,
+    models.SmallIntegerField,
+    models.TextField,
+    models.URLField,
+    CountryField,
+}
+# Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
+IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)

@@ -1,11 +1,11 @@
 """Workflows on the register: importing monuments and assessments from spreadsheets, recomputing conditions."""
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source
-from heritage.tabular import RowError, TableImport, format_value, parse_field
+from heritage.tabular import RowError, TableImport, format_value
 from monuments.models import Condition, ConditionAssessment, Monument, MonumentType, Registration
 
 REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
@@ -75,13 +75,18 @@ class MonumentImport(TableImport):
         self.registrations = {}
         for registration in Registration.objects.filter(monument__in=list(self.existing.values())):
             self.registrations.setdefault(registration.monument_id, {})[registration.registry] = registration
-        numbers = {raw.get("registration_number") for _n, raw in chunk if raw.get("registration_number")}
-        self.numbers_taken = {
-            (registry, number): monument_id
-            for registry, number, monument_id in Registration.objects.filter(number__in=numbers).values_list(
-                "registry", "number", "monument_id"
-            )
-        }
+        # By registry and number, the order of the unique index: a look-up by number alone would scan the table.
+        numbers = {}
+        for _n, raw in chunk:
+            if raw.get("registry") and raw.get("registration_number"):
+                numbers.setdefault(raw["registry"], set()).add(raw["registration_number"])
+        condition = Q()
+        for registry, wanted in numbers.items():
+            condition |= Q(registry=registry, number__in=wanted)
+        self.numbers_taken = {}
+        if numbers:
+            found = Registration.objects.filter(condition).values_list("registry", "number", "monument_id")
+            self.numbers_taken = {(registry, number): monument_id for registry, number, monument_id in found}
         self.numbers_in_file = getattr(self, "numbers_in_file", {})
 
     def build_extra(self, raw, pending):
@@ -98,11 +103,11 @@ class MonumentImport(TableImport):
         self.numbers_in_file[(registry, number)] = True
         changed = registration is None
         if registration is None:
-            registration = Registration(registry=registry)
+            registration = self.instantiate(Registration, registry=registry)
         values = {"number": number}
         for column, name in (("significance", "significance"), ("registered_on", "registered_on")):
             if column in raw:
-                values[name] = parse_field(Registration._meta.get_field(name), raw[column], column)
+                values[name] = self.parse(Registration._meta.get_field(name), raw[column], column)
         for name, value in values.items():
             if getattr(registration, name) != value:
                 setattr(registration, name, value)

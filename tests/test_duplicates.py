@@ -1,10 +1,12 @@
 """Duplicate control: normalised names, likely duplicates on the add form, and merging two records."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
 from heritage.models import Place
+from heritage.search import normalize
 from heritage.services import MergeError, find_likely_duplicates, merge_records, normalise_name
 from meetings.models import Organization, Person
 from monuments.models import Monument
@@ -54,6 +56,66 @@ def test_likely_duplicates_look_at_alternative_names_and_skip_unrelated():
     org = f.OrganizationFactory(name="Ministry of Culture of Azerbaijan", alternative_names="Mədəniyyət Nazirliyi")
     assert find_likely_duplicates(Organization, "Madaniyyat Nazirliyi") == [org]
     assert find_likely_duplicates(Organization, "UNESCO") == []
+
+
+@pytest.mark.parametrize(
+    "existing,alternatives,typed",
+    [
+        ("Şuşa", "", "Shusha"),
+        ("Xankəndi", "", "Xankandi"),
+        ("Stepanakert", "Xankəndi", "Khankandi"),
+        ("Ağdam", "", "Агдам"),
+    ],
+)
+def test_likely_duplicates_are_found_for_places(existing, alternatives, typed):
+    place = f.PlaceFactory(name=existing, alternative_names=alternatives)
+    f.PlaceFactory(name="Gəncə")
+    assert find_likely_duplicates(Place, typed) == [place]
+
+
+def test_duplicates_are_read_from_the_stored_search_names():
+    """One normalisation: what ``heritage.search.normalize`` stored is what duplicates are compared on."""
+    person = f.PersonFactory(name="Anar Kərimov", alternative_names="Анар Керимов")
+    place = f.PlaceFactory(name="Şuşa", alternative_names="Шуша")
+    assert person.search_names == normalize("Anar Kərimov\nАнар Керимов") == "anar kerimov\nanar kerimov"
+    assert place.search_names == "susa\nsusa"
+    assert find_likely_duplicates(Place, "Shusha") == [place]
+    # With its stored names emptied (as if never indexed), the place is no longer found: no second normalisation
+    # of the name column is consulted.
+    Place.objects.filter(pk=place.pk).update(search_names="")
+    assert find_likely_duplicates(Place, "Shusha") == []
+
+
+def test_folded_name_indexes_are_gone_and_search_names_are_indexed(postgres_only):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_trgm"])
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"place_search_names_trgm", "person_search_names_trgm", "monument_search_names_trgm"} <= names
+    assert not {n for n in names if n.endswith(("_name_trgm", "_alternative_names_trgm"))}
+
+
+def test_duplicate_lookup_leaves_the_trigram_threshold_as_it_was(postgres_only, django_assert_max_num_queries):
+    f.PersonFactory(name="Anar Kərimov")
+    with django_assert_max_num_queries(5):
+        assert len(find_likely_duplicates(Person, "Anar Karimov")) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert cursor.fetchone()[0] == "0.6"
+
+
+def test_place_add_form_shows_likely_duplicates(client, superuser):
+    existing = f.PlaceFactory(name="Xankəndi", country="AZ")
+    client.force_login(superuser)
+    data = {"name": "Khankandi", "slug": "", "kind": "settlement", "country": "AZ", "alternative_names": ""}
+    response = client.post(reverse("admin:heritage_place_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Likely duplicates already exist" in page
+    assert reverse("admin:heritage_place_change", args=[existing.pk]) in page
+    assert Place.objects.count() == 1
+    response = client.post(reverse("admin:heritage_place_add"), {**data, "confirm_not_duplicate": "on"})
+    assert response.status_code == 302
+    assert Place.objects.filter(name="Khankandi").exists()
 
 
 def test_add_form_shows_likely_duplicates_and_saves_once_confirmed(client, editor):
@@ -188,3 +250,14 @@ def test_merge_action_asks_which_to_keep_then_merges(client, publisher, editor):
 
     response = client.post(url, {"action": "merge_two", "_selected_action": [a.pk]}, follow=True)
     assert "Select exactly two records" in response.content.decode()
+
+
+def test_organization_add_form_shows_a_duplicate_known_by_an_alternative_name(client, editor):
+    existing = f.OrganizationFactory(name="Ministry of Culture of Azerbaijan", alternative_names="Mədəniyyət Nazirliyi")
+    client.force_login(editor)
+    data = {"name": "Madaniyyat Nazirliyi", "slug": "", "kind": "ministry", "country": "AZ", "status": "draft"}
+    response = client.post(reverse("admin:meetings_organization_add"), data)
+    assert response.status_code == 200
+    assert "Likely duplicates already exist" in response.content.decode()
+    assert reverse("admin:meetings_organization_change", args=[existing.pk]) in response.content.decode()
+    assert Organization.objects.count() == 1
