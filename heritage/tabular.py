@@ -754,6 +754,10 @@ class TableImport:
 
         if issubclass(self.model, Searchable) and pks:
             update_search_index(self.model._base_manager.filter(pk__in=pks))
+        # A renamed or (un)published person, organization or event changes what its meetings are found by.
+        meetings_naming = getattr(self.model, "meetings_naming", None)
+        if meetings_naming and pks:
+            update_search_index(meetings_naming(pks))
 
     def update_fields(self):
         names = [*self.fields, *self.foreign_keys]

@@ -39,7 +39,9 @@ class MeetingRelation(models.Model):
     class Meta:
         abstract = True
 
-    def meetings_naming(self):
+    @classmethod
+    def meetings_naming(cls, pks):
+        """The meetings whose search data holds the names of the records ``pks``."""
         raise NotImplementedError
 
     def save(self, *args, **kwargs):
@@ -48,7 +50,7 @@ class MeetingRelation(models.Model):
         # Its meetings index its name only while it is published: keep them current after a rename or a
         # change of status. A new record is in no meeting yet.
         if not adding:
-            update_search_index(self.meetings_naming())
+            update_search_index(self.meetings_naming([self.pk]))
 
 
 class OrganizationKind(models.TextChoices):
@@ -94,8 +96,9 @@ class Organization(MeetingRelation, SluggedMixin, Searchable, Publishable):
         indexes = search_indexes("organization")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="organization_name_not_empty")]
 
-    def meetings_naming(self):
-        return Meeting.objects.filter(pk__in=Participant.objects.filter(organization=self).values("meeting_id"))
+    @classmethod
+    def meetings_naming(cls, pks):
+        return Meeting.objects.filter(pk__in=Participant.objects.filter(organization__in=pks).values("meeting_id"))
 
     def __str__(self):
         return self.name
@@ -134,8 +137,9 @@ class Person(MeetingRelation, SluggedMixin, Searchable, Publishable):
         indexes = search_indexes("person")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty")]
 
-    def meetings_naming(self):
-        return Meeting.objects.filter(pk__in=Participant.objects.filter(person=self).values("meeting_id"))
+    @classmethod
+    def meetings_naming(cls, pks):
+        return Meeting.objects.filter(pk__in=Participant.objects.filter(person__in=pks).values("meeting_id"))
 
     def __str__(self):
         return self.name
@@ -203,8 +207,9 @@ class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
             ),
         ]
 
-    def meetings_naming(self):
-        return Meeting.objects.filter(event=self)
+    @classmethod
+    def meetings_naming(cls, pks):
+        return Meeting.objects.filter(event__in=pks)
 
     def __str__(self):
         return self.short_name or self.name

@@ -15,7 +15,7 @@ from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, s
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
-from monuments.geo import public_coordinates, public_point
+from monuments.geo import COARSE_STEP, public_coordinates, public_point
 from monuments.models import Monument, MonumentImage, Registration, Restoration
 
 
@@ -123,7 +123,14 @@ def map_data(request):
     bbox = _parse_bbox(request.GET.get("bbox"))
     if bbox:
         west, south, east, north = bbox
+        # A public point lies within one grid square of the stored one, so this slightly wider box on the stored,
+        # indexed columns finds the candidates by index; the public-point test below then decides exactly.
+        margin = float(COARSE_STEP)
         monuments = monuments.filter(
+            longitude__gte=west - margin,
+            longitude__lte=east + margin,
+            latitude__gte=south - margin,
+            latitude__lte=north + margin,
             public_longitude__gte=west,
             public_longitude__lte=east,
             public_latitude__gte=south,

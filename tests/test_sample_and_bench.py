@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from heritage.models import Source
+from heritage.models import Place, Source
 from heritage.sample import SAMPLE_SOURCE_TITLE
 from meetings.models import Meeting, Person
 from monuments.models import ConditionAssessment, Monument
@@ -27,6 +27,8 @@ def test_generate_sample_creates_marked_searchable_data_and_removes_only_it():
     assert Monument.objects.search(monument.name).filter(pk=monument.pk).exists()
     person = Person.objects.filter(slug__startswith="sample-").first()
     assert Meeting.objects.search(person.name.split()[1]).exists()
+    place = Place.objects.filter(slug__startswith="sample-", kind="settlement").first()
+    assert Place.objects.search(place.name).filter(pk=place.pk).exists()
     # New records saved afterwards get ids after the sample's (sequences were moved on).
     assert f.MonumentFactory().pk > max(sample.values_list("pk", flat=True))
 
