@@ -20,6 +20,8 @@ def csv_safe(value):
 
     Numbers are left as numbers: a negative longitude or a BCE year is data, not a formula.
     """
+    if type(value) is str:  # most cells: the same rule as at the end, without the type checks (exports per cell)
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
     if isinstance(value, bool):

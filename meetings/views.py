@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -169,32 +170,37 @@ def _participant_text(participant):
 def export_rows(queryset, request):
     """Export rows as dicts, from model instances in chunks (prefetching per chunk keeps memory flat)."""
     base = request.build_absolute_uri("/").rstrip("/")
-    meetings = (
-        queryset.select_related("event", "place", "place__parent")
-        .prefetch_related("topics", "sources", "outcomes", participants_prefetch())
-        .iterator(chunk_size=CHUNK_SIZE)
+    meetings = queryset.select_related("event", "place", "place__parent").prefetch_related(
+        "topics", "sources", "outcomes", participants_prefetch()
     )
-    for m in meetings:
-        participants = list(m.participants.all())
-        yield {
-            "slug": m.slug,
-            "url": base + m.get_absolute_url(),
-            "title": m.title,
-            "date": m.date,
-            "date_precision": m.date_precision,
-            "event": str(m.event) if m.event and m.event.is_published else "",
-            "place": str(m.place) if m.place else "",
-            "format": m.format,
-            "summary": m.summary,
-            "participants": " | ".join(_participant_text(p) for p in participants),
-            "countries_represented": " | ".join(
-                sorted({p.represented_country.code for p in participants if p.represented_country})
-            ),
-            "topics": " | ".join(t.name for t in m.topics.all()),
-            "outcomes": " | ".join(f"{o.kind}: {o.text}" for o in m.outcomes.all()),
-            "sources": " | ".join(f"{s} <{s.url}>" if s.url else str(s) for s in m.sources.all()),
-            "updated_at": m.updated_at,
-        }
+    # In a transaction PostgreSQL streams the rows; outside one Django's cursor is WITH HOLD, which reads and stores
+    # the whole result before the first row.
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        for m in meetings.iterator(chunk_size=CHUNK_SIZE):
+            yield _export_row(m, base)
+
+
+def _export_row(m, base):
+    participants = list(m.participants.all())
+    return {
+        "slug": m.slug,
+        "url": base + m.get_absolute_url(),
+        "title": m.title,
+        "date": m.date,
+        "date_precision": m.date_precision,
+        "event": str(m.event) if m.event and m.event.is_published else "",
+        "place": str(m.place) if m.place else "",
+        "format": m.format,
+        "summary": m.summary,
+        "participants": " | ".join(_participant_text(p) for p in participants),
+        "countries_represented": " | ".join(
+            sorted({p.represented_country.code for p in participants if p.represented_country})
+        ),
+        "topics": " | ".join(t.name for t in m.topics.all()),
+        "outcomes": " | ".join(f"{o.kind}: {o.text}" for o in m.outcomes.all()),
+        "sources": " | ".join(f"{s} <{s.url}>" if s.url else str(s) for s in m.sources.all()),
+        "updated_at": m.updated_at,
+    }
 
 
 def _filename(ext):
