@@ -169,6 +169,8 @@ class Monument(Searchable, Publishable):
         permissions = [("publish_monument", _("Can publish monuments"))]
         indexes = [
             models.Index(fields=["status", "name"], name="monument_status_name"),
+            # The staff changelist's order: by name, and Django adds "-pk" to make it total.
+            models.Index(fields=["name", "-id"], name="monument_name_id"),
             models.Index(fields=["status", "-updated_at"], name="monument_status_updated"),
             models.Index(F("status"), BUILT_YEAR, name="monument_status_built_year"),
             # The map's bounding box: a range on latitude, longitude checked from the same index entries.
@@ -322,7 +324,11 @@ class ConditionAssessment(models.Model):
         verbose_name = _("condition assessment")
         verbose_name_plural = _("condition assessments")
         ordering = ["monument", "-observed_on", "-id"]
-        indexes = [models.Index(fields=["monument", "-observed_on"], name="assessment_monument_observed")]
+        indexes = [
+            models.Index(fields=["monument", "-observed_on"], name="assessment_monument_observed"),
+            # The staff changelist's order (ConditionAssessmentAdmin.ordering), newest observation first.
+            models.Index(fields=["-observed_on", "-id"], name="assessment_observed"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(assessed_by=""), name="assessment_reported_by_not_empty"),
         ]
