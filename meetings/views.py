@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_json
+from heritage.exports import CHUNK_SIZE, invalid_filters_response, rows_in_a_transaction, stream_csv, stream_json
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
@@ -173,11 +172,8 @@ def export_rows(queryset, request):
     meetings = queryset.select_related("event", "place", "place__parent").prefetch_related(
         "topics", "sources", "outcomes", participants_prefetch()
     )
-    # In a transaction PostgreSQL streams the rows; outside one Django's cursor is WITH HOLD, which reads and stores
-    # the whole result before the first row.
-    with transaction.atomic(using=queryset.db, savepoint=False):
-        for m in meetings.iterator(chunk_size=CHUNK_SIZE):
-            yield _export_row(m, base)
+    for m in rows_in_a_transaction(queryset.db, meetings.iterator(chunk_size=CHUNK_SIZE)):
+        yield _export_row(m, base)
 
 
 def _export_row(m, base):

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Avg, Count, F, JSONField, Min, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Floor, JSONObject
 from django.http import JsonResponse
@@ -12,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_geojson, stream_json
+from heritage.exports import (
+    CHUNK_SIZE,
+    invalid_filters_response,
+    rows_in_a_transaction,
+    stream_csv,
+    stream_geojson,
+    stream_json,
+)
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
@@ -249,15 +255,12 @@ def export_rows(queryset, request):
     # reverse() once, not per row: the record's URL with the slug put in (slugs need no quoting).
     url = request.build_absolute_uri("/").rstrip("/") + reverse("monuments:monument_detail", args=["SLUG"])
     url = url.replace("{", "{{").replace("}", "}}").replace("SLUG", "{}")
-    # In a transaction, PostgreSQL's cursor hands out rows as they are read; outside one, Django's cursor is
-    # WITH HOLD, which reads and stores the whole result before the first row (7 s at a million monuments).
-    with transaction.atomic(using=queryset.db, savepoint=False):
-        for chunk in _chunks(monuments.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-            latest = ConditionAssessment.objects.latest_by_monument(
-                [row["pk"] for row in chunk], *PROVENANCE_FIELDS.values()
-            )
-            for row in chunk:
-                yield _export_row(row, latest.get(row["pk"]), url)
+    rows = rows_in_a_transaction(queryset.db, monuments.iterator(chunk_size=CHUNK_SIZE))
+    for chunk in _chunks(rows, CHUNK_SIZE):
+        ids = [row["pk"] for row in chunk]
+        latest = ConditionAssessment.objects.latest_by_monument(ids, *PROVENANCE_FIELDS.values())
+        for row in chunk:
+            yield _export_row(row, latest.get(row["pk"]), url)
 
 
 def _chunks(iterable, size):
