@@ -22,6 +22,13 @@ def _database_features_probed(django_db_setup, django_db_blocker):
         _ = connection.features.supports_json_field
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Tests ask for a page, change records (often with update(), which sends no signal) and ask again: each
+    # request must draw the page. tests/heritage/test_page_cache.py turns the cache on to test it.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=[EDITORS])
