@@ -308,6 +308,22 @@ def test_exports_stream_with_a_flat_query_count(client, register, django_assert_
             assert body(response).count("Bulk ") >= 30
 
 
+def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatch, django_assert_max_num_queries):
+    # Pages past the first find their rows by key in a sub-query (PostgreSQL would otherwise compute the
+    # provenance of every skipped row): the same rows, order and provenance as a plain slice.
+    monkeypatch.setattr(MonumentListView, "paginate_by", 4)
+    for i in range(10):
+        monument = f.MonumentFactory(name=f"Paged {i:02d}")
+        f.ConditionAssessmentFactory(monument=monument, assessed_by=f"Team {i:02d}")
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(5):
+            text = body(client.get(f"/monuments/?page={number}"))
+        pages.append(re.findall(r"Paged \d\d", text))
+        assert all(f"Team {name[-2:]}" in text for name in pages[-1])
+    assert [name for page in pages for name in dict.fromkeys(page)] == [f"Paged {i:02d}" for i in range(10)]
+
+
 def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
     # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
     # one per chunk reads the latest assessments, however many assessments or registrations each has.
