@@ -12,12 +12,15 @@ only this cache, which the register clears, holds the page.
 """
 
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "page-cache:generation"
 # The apps whose records appear on public pages.
@@ -51,8 +54,17 @@ def invalidate():
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return
-    _bump()
-    transaction.on_commit(_bump)
+    _bump_or_log()
+    transaction.on_commit(_bump_or_log)
+
+
+def _bump_or_log():
+    # A cache that cannot be reached (Redis down) must not stop a record from being saved; while it is down it
+    # serves no pages either, and what it held expires within PAGE_CACHE_SECONDS.
+    try:
+        _bump()
+    except Exception:
+        logger.exception("The page cache could not be cleared")
 
 
 def content_changed(sender, **kwargs):
@@ -104,11 +116,21 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         # Read before drawing the page: a change while it is drawn moves on to a new generation, and the page is
         # stored under the old one, which nobody asks for any more.
-        key = _key(request, _generation())
-        cached = _cache().get(key)
+        try:
+            key = _key(request, _generation())
+            cached = _cache().get(key)
+        except DisallowedHost:
+            raise
+        except Exception:
+            # The cache is unreachable: draw the page as if there were none.
+            logger.exception("The page cache could not be read")
+            return self.get_response(request)
         if cached is not None:
             return cached
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+            try:
+                _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("The page cache could not be written")
         return response

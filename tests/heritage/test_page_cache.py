@@ -127,3 +127,16 @@ def test_off_when_the_setting_is_zero(client, monument, settings):
     client.get(url)
     Monument.objects.filter(pk=monument.pk).update(name="Renamed without signals")
     assert "Renamed without signals" in body(client.get(url))
+
+
+def test_an_unreachable_cache_neither_breaks_pages_nor_saves(client, monument, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    url = monument.get_absolute_url()
+    assert client.get(url).status_code == 200
+    monument.status = PublishStatus.DRAFT
+    monument.save()
+    assert client.get(url).status_code == 404
+    assert "The page cache could not be" in caplog.text
