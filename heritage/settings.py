@@ -121,7 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Public pages drawn for readers without cookies are kept this many seconds (0: off) and cleared by every change
 # to the register (heritage.pagecache). The "pages" cache must be shared by every worker, or one worker would
 # serve a page another has cleared: Redis when REDIS_URL is set, otherwise files under PAGE_CACHE_DIR.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# Off by default with DEBUG, so that a template being edited shows at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _pages_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
