@@ -55,7 +55,7 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
 class PlaceAdmin(DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
     list_display = ("name", "kind", "parent", "country")
     list_filter = ("kind", "country")
-    list_select_related = ("parent",)
+    list_select_related = ("parent", "parent__parent")  # a place's name shows its parent's: "Shusha, Karabakh"
     search_fields = ("name", "alternative_names", "slug")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}

@@ -105,6 +105,24 @@ class CappedPaginator(Paginator):
     def count(self):
         return min(self._capped_count, self.cap)
 
+    def page(self, number):
+        """As Paginator.page, but a page past the first is found by primary key in a sub-query first.
+
+        PostgreSQL computes every selected column of the rows OFFSET skips: on page 200 of the monument list, the
+        condition's provenance sub-queries for 9,950 rows nobody sees (0.8 s at a million). The sub-query skips
+        them on the order's columns alone; the outer query computes the columns for the page's rows only.
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        object_list = self.object_list
+        if bottom and hasattr(object_list, "values"):
+            object_list = object_list.filter(pk__in=object_list.values("pk")[bottom:top])
+            return self._get_page(object_list, number, self)
+        return self._get_page(object_list[bottom:top], number, self)
+
 
 class FilteredListView(ListView):
     """A list driven by a django-filter FilterSet, paginated with ``CappedPaginator``.

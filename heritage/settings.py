@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (part of the key), inside the security and CSP middleware (their headers are
+    # added to cached pages too), before everything that reads cookies or the user.
+    "heritage.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,6 +117,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Public pages drawn for readers without cookies are kept this many seconds (0: off) and cleared by every change
+# to the register (heritage.pagecache). The "pages" cache must be shared by every worker, or one worker would
+# serve a page another has cleared: Redis when REDIS_URL is set, otherwise files under PAGE_CACHE_DIR.
+# Off by default with DEBUG, so that a template being edited shows at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _pages_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    _pages_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+CACHES = {
+    # Per process: the few register-wide counts the home page and /figures/ show (heritage.views).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {**_pages_cache, "KEY_PREFIX": os.environ.get("PAGE_CACHE_KEY_PREFIX", "heritage")},
+}
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out user is refused before the password is even checked.

@@ -31,6 +31,7 @@ from django_countries.fields import CountryField
 
 from heritage.exports import neutralise_text, restore_text
 from heritage.models import PublishStatus
+from heritage.pagecache import invalidate as invalidate_cached_pages
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
 PREVIEW_ROWS = 500  # rows kept for the preview table; the counts cover every row
@@ -772,6 +773,7 @@ class TableImport:
         ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. Returns whether the new
         records were written with all their search data.
         """
+        invalidate_cached_pages()  # bulk writes send no signals
         copied = bool(new) and copy_insert(model, new, search=search)
         if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
@@ -785,6 +787,7 @@ class TableImport:
         source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         links = [through(**{f"{source}_id": pk, f"{target}_id": other}) for pk, others in pairs for other in others]
         through._default_manager.bulk_create(links, ignore_conflicts=True, batch_size=1000)
+        invalidate_cached_pages()
 
     def write_extra(self, pendings):
         pass

@@ -300,7 +300,12 @@ class Meeting(SluggedMixin, Searchable, Publishable):
         verbose_name_plural = _("meetings")
         ordering = ["-date", "title"]
         permissions = [("publish_meeting", _("Can publish meetings"))]
-        indexes = [models.Index(fields=["status", "-date"], name="meeting_status_date"), *search_indexes("meeting")]
+        indexes = [
+            # With the id, a filtered list's capped count reads only this index (a hash join with the participants'
+            # (country, meeting) index for the country filter): 20 ms instead of 80 at 250,000 meetings.
+            models.Index(fields=["status", "-date", "id"], name="meeting_status_date_id"),
+            *search_indexes("meeting"),
+        ]
         constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="meeting_title_not_empty")]
 
     def __str__(self):

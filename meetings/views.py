@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_json
+from heritage.exports import CHUNK_SIZE, invalid_filters_response, rows_in_a_transaction, stream_csv, stream_json
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
@@ -169,32 +169,34 @@ def _participant_text(participant):
 def export_rows(queryset, request):
     """Export rows as dicts, from model instances in chunks (prefetching per chunk keeps memory flat)."""
     base = request.build_absolute_uri("/").rstrip("/")
-    meetings = (
-        queryset.select_related("event", "place", "place__parent")
-        .prefetch_related("topics", "sources", "outcomes", participants_prefetch())
-        .iterator(chunk_size=CHUNK_SIZE)
+    meetings = queryset.select_related("event", "place", "place__parent").prefetch_related(
+        "topics", "sources", "outcomes", participants_prefetch()
     )
-    for m in meetings:
-        participants = list(m.participants.all())
-        yield {
-            "slug": m.slug,
-            "url": base + m.get_absolute_url(),
-            "title": m.title,
-            "date": m.date,
-            "date_precision": m.date_precision,
-            "event": str(m.event) if m.event and m.event.is_published else "",
-            "place": str(m.place) if m.place else "",
-            "format": m.format,
-            "summary": m.summary,
-            "participants": " | ".join(_participant_text(p) for p in participants),
-            "countries_represented": " | ".join(
-                sorted({p.represented_country.code for p in participants if p.represented_country})
-            ),
-            "topics": " | ".join(t.name for t in m.topics.all()),
-            "outcomes": " | ".join(f"{o.kind}: {o.text}" for o in m.outcomes.all()),
-            "sources": " | ".join(f"{s} <{s.url}>" if s.url else str(s) for s in m.sources.all()),
-            "updated_at": m.updated_at,
-        }
+    for m in rows_in_a_transaction(queryset.db, meetings.iterator(chunk_size=CHUNK_SIZE)):
+        yield _export_row(m, base)
+
+
+def _export_row(m, base):
+    participants = list(m.participants.all())
+    return {
+        "slug": m.slug,
+        "url": base + m.get_absolute_url(),
+        "title": m.title,
+        "date": m.date,
+        "date_precision": m.date_precision,
+        "event": str(m.event) if m.event and m.event.is_published else "",
+        "place": str(m.place) if m.place else "",
+        "format": m.format,
+        "summary": m.summary,
+        "participants": " | ".join(_participant_text(p) for p in participants),
+        "countries_represented": " | ".join(
+            sorted({p.represented_country.code for p in participants if p.represented_country})
+        ),
+        "topics": " | ".join(t.name for t in m.topics.all()),
+        "outcomes": " | ".join(f"{o.kind}: {o.text}" for o in m.outcomes.all()),
+        "sources": " | ".join(f"{s} <{s.url}>" if s.url else str(s) for s in m.sources.all()),
+        "updated_at": m.updated_at,
+    }
 
 
 def _filename(ext):

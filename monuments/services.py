@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source
+from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.tabular import RowError, TableImport, format_value
 from monuments.models import Condition, ConditionAssessment, Monument, MonumentType, Registration
 
@@ -16,6 +17,7 @@ def refresh_current_conditions(monument_ids):
     latest = (
         ConditionAssessment.objects.filter(monument=OuterRef("pk")).order_by("-observed_on", "-id").values("condition")
     )
+    invalidate_cached_pages()  # an update() sends no signals
     return Monument.objects.filter(pk__in=list(monument_ids)).update(
         current_condition=Coalesce(Subquery(latest[:1]), Value(Condition.UNKNOWN))
     )

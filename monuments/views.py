@@ -3,20 +3,27 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Floor
+from django.db.models import Avg, Count, F, JSONField, Min, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Floor, JSONObject
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from heritage.exports import CHUNK_SIZE, invalid_filters_response, stream_csv, stream_geojson, stream_json
+from heritage.exports import (
+    CHUNK_SIZE,
+    invalid_filters_response,
+    rows_in_a_transaction,
+    stream_csv,
+    stream_geojson,
+    stream_json,
+)
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_coordinates, public_point
-from monuments.models import Monument, MonumentImage, Registration, Restoration
+from monuments.models import ConditionAssessment, Monument, MonumentImage, Registration, Restoration
 
 
 def published_monuments():
@@ -210,30 +217,79 @@ EXPORT_FIELDS = [
 ]
 
 
+# Columns read from the latest assessment, fetched per chunk of monuments (``ConditionAssessment.latest_by_monument``).
+PROVENANCE_FIELDS = {
+    "condition_observed_on": "observed_on",
+    "condition_observed_precision": "observed_precision",
+    "condition_reported_by": "assessed_by",
+    "condition_evidence_kind": "evidence_kind",
+    "condition_source_title": "source__title",
+    "condition_source_url": "source__url",
+}
+PUBLIC_POINT_FIELDS = ("latitude", "longitude", "location_sensitive")
+REGISTRATION_FIELDS = {
+    "registration_registry": "registry",
+    "registration_number": "number",
+    "registration_significance": "significance",
+}
+
+
+def _first_registration():
+    # One correlated sub-query per row (the registration's monument index) that carries all three fields, instead
+    # of one per field: the registry, number and significance of the first registration by registry and number.
+    first = Registration.objects.filter(monument=OuterRef("pk")).order_by("registry", "number")
+    return Subquery(first.values(json=JSONObject(**REGISTRATION_FIELDS))[:1], output_field=JSONField())
+
+
 def export_rows(queryset, request):
-    """The export rows as dicts in EXPORT_FIELDS order, streamed from the database in chunks."""
-    first_registration = Registration.objects.filter(monument=OuterRef("pk")).order_by("registry", "number")
-    rows = (
-        queryset.with_condition_provenance()
-        .annotate(
-            registered=Exists(Registration.objects.filter(monument=OuterRef("pk"))),
-            registration_registry=Subquery(first_registration.values("registry")[:1]),
-            registration_number=Subquery(first_registration.values("number")[:1]),
-            registration_significance=Subquery(first_registration.values("significance")[:1]),
-        )
-        .values(*[f for _, f in EXPORT_FIELDS if f], "latitude", "longitude", "location_sensitive")
+    """The export rows as dicts in EXPORT_FIELDS order, streamed from the database in chunks.
+
+    The monuments stream in the list's order from one query; the condition's provenance comes from one query per
+    chunk of CHUNK_SIZE monuments (not eleven correlated sub-queries per row, which took 52 s for 100,000 rows).
+    """
+    computed = {"registered", *PROVENANCE_FIELDS, *REGISTRATION_FIELDS}
+    columns = [field for _, field in EXPORT_FIELDS if field and field not in computed]
+    monuments = queryset.annotate(first_registration=_first_registration()).values(
+        "pk", *columns, "first_registration", *PUBLIC_POINT_FIELDS
     )
-    base = request.build_absolute_uri("/").rstrip("/")
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        point = public_point(row)
-        row["url"] = base + reverse("monuments:monument_detail", args=[row["slug"]])
-        row["latitude"], row["longitude"] = point if point else (None, None)
-        row["coordinates_approximate"] = bool(point and row["location_sensitive"])
-        row["country"] = row.pop("place__country") or ""
-        out = {}
-        for column, field in EXPORT_FIELDS:
-            out[column] = row[column] if field is None or column == "country" else row[field]
-        yield out
+    # reverse() once, not per row: the record's URL with the slug put in (slugs need no quoting).
+    url = request.build_absolute_uri("/").rstrip("/") + reverse("monuments:monument_detail", args=["SLUG"])
+    url = url.replace("{", "{{").replace("}", "}}").replace("SLUG", "{}")
+    rows = rows_in_a_transaction(queryset.db, monuments.iterator(chunk_size=CHUNK_SIZE))
+    for chunk in _chunks(rows, CHUNK_SIZE):
+        ids = [row["pk"] for row in chunk]
+        latest = ConditionAssessment.objects.latest_by_monument(ids, *PROVENANCE_FIELDS.values())
+        for row in chunk:
+            yield _export_row(row, latest.get(row["pk"]), url)
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _export_row(row, assessment, url):
+    point = public_point(row)
+    registration = row["first_registration"]
+    row["url"] = url.format(row["slug"])
+    row["latitude"], row["longitude"] = point if point else (None, None)
+    row["coordinates_approximate"] = bool(point and row["location_sensitive"])
+    row["country"] = row.pop("place__country") or ""
+    row["registered"] = registration is not None
+    for column, field in PROVENANCE_FIELDS.items():
+        row[column] = assessment[field] if assessment else None
+    for column in REGISTRATION_FIELDS:
+        row[column] = registration[column] if registration else None
+    out = {}
+    for column, field in EXPORT_FIELDS:
+        out[column] = row[column] if field is None or column == "country" else row[field]
+    return out
 
 
 def _filtered_or_error(request):

@@ -13,6 +13,22 @@ from heritage.groups import EDITORS, PUBLISHERS
 from tests.factories import UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_features_probed(django_db_setup, django_db_blocker):
+    # Django's SQLite backend asks the database once per connection whether it has JSON functions (three
+    # statements, the first time a query uses one). Ask before the test, so query budgets count the page's own
+    # queries whichever test happens to run first.
+    with django_db_blocker.unblock():
+        _ = connection.features.supports_json_field
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Tests ask for a page, change records (often with update(), which sends no signal) and ask again: each
+    # request must draw the page. tests/heritage/test_page_cache.py turns the cache on to test it.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=[EDITORS])

@@ -1,5 +1,6 @@
 """The admin is the staff's workplace: every page renders, publishing is guarded, history can be reverted."""
 
+import datetime
 import io
 
 import pytest
@@ -316,3 +317,16 @@ def test_deleting_an_assessment_inline_updates_the_current_condition(client, sup
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     monument.refresh_from_db()
     assert monument.current_condition == "unknown"
+
+
+def test_assessment_changelist_lists_the_newest_observation_first(client, superuser):
+    # Its order is an index (newest first), not the model's order by monument name, a sort of every row.
+    client.force_login(superuser)
+    newest = f.ConditionAssessmentFactory(
+        monument=f.MonumentFactory(name="Zz Tower"), observed_on=datetime.date(2024, 3, 1), assessed_by="Newest team"
+    )
+    f.ConditionAssessmentFactory(
+        monument=f.MonumentFactory(name="Aa Bridge"), observed_on=datetime.date(2001, 1, 1), assessed_by="Oldest team"
+    )
+    text = client.get(admin_url(type(newest), "changelist")).content.decode()
+    assert text.index("Newest team") < text.index("Oldest team")

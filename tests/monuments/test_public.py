@@ -308,6 +308,60 @@ def test_exports_stream_with_a_flat_query_count(client, register, django_assert_
             assert body(response).count("Bulk ") >= 30
 
 
+def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatch, django_assert_max_num_queries):
+    # Pages past the first find their rows by key in a sub-query (PostgreSQL would otherwise compute the
+    # provenance of every skipped row): the same rows, order and provenance as a plain slice.
+    monkeypatch.setattr(MonumentListView, "paginate_by", 4)
+    for i in range(10):
+        monument = f.MonumentFactory(name=f"Paged {i:02d}")
+        f.ConditionAssessmentFactory(monument=monument, assessed_by=f"Team {i:02d}")
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(5):
+            text = body(client.get(f"/monuments/?page={number}"))
+        pages.append(re.findall(r"Paged \d\d", text))
+        assert all(f"Team {name[-2:]}" in text for name in pages[-1])
+    assert [name for page in pages for name in dict.fromkeys(page)] == [f"Paged {i:02d}" for i in range(10)]
+
+
+def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
+    # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
+    # one per chunk reads the latest assessments, however many assessments or registrations each has.
+    monkeypatch.setattr("monuments.views.CHUNK_SIZE", 10)
+    for i in range(22):
+        monument = f.MonumentFactory(name=f"Bulk {i:02d}")
+        for day in (1, 2):
+            f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2020, 1, day))
+        f.RegistrationFactory(monument=monument, registry="Z registry", number=f"Z-{i}")
+        f.RegistrationFactory(monument=monument, registry="A registry", number=f"A-{i}")
+    with django_assert_num_queries(1 + 3):
+        rows = csv_rows(client.get("/monuments/export.csv"))
+    assert len(rows) == 25
+    with django_assert_num_queries(1 + 1):
+        assert len(csv_rows(client.get("/monuments/export.csv?country=AZ"))) == 2
+
+
+def test_export_takes_the_latest_assessment_and_first_registration_of_each_row_in_every_chunk(
+    client, register, monkeypatch
+):
+    monkeypatch.setattr("monuments.views.CHUNK_SIZE", 2)
+    for i in range(5):
+        monument = f.MonumentFactory(name=f"Chunked {i}")
+        f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2021, 1, 1), assessed_by="Later")
+        f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2019, 1, 1), assessed_by="Earlier")
+        # Same day: the one recorded last is the latest, as on the record's page.
+        f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2021, 1, 1), assessed_by=f"Last {i}")
+        f.RegistrationFactory(monument=monument, registry="Zeta", number=f"9-{i}")
+        f.RegistrationFactory(monument=monument, registry="Alpha", number=f"1-{i}")
+    rows = {row["name"]: row for row in csv_rows(client.get("/monuments/export.csv?q=Chunked"))}
+    assert [rows[f"Chunked {i}"]["condition_reported_by"] for i in range(5)] == [f"Last {i}" for i in range(5)]
+    assert {(row["registration_registry"], row["registered"]) for row in rows.values()} == {("Alpha", "yes")}
+    assert rows["Chunked 3"]["registration_number"] == "1-3"
+    unregistered = csv_rows(client.get("/monuments/export.csv?q=Metekhi"))[0]
+    assert unregistered["registered"] == "no" and unregistered["registration_registry"] == ""
+    assert unregistered["condition_observed_on"] == "" and unregistered["condition_source_title"] == ""
+
+
 def test_map_page_has_no_inline_script_and_passes_the_filters(client, register, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     text = body(client.get("/monuments/map/?type=bridge"))

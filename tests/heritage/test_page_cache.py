@@ -1,0 +1,142 @@
+"""The public page cache: served to anonymous readers with every header, never to staff, cleared by every change."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from heritage.models import PublishStatus
+from heritage.pagecache import PublicPageCacheMiddleware
+from monuments.models import Condition, Monument
+from tests import factories as f
+from tests.heritage.test_security import assert_security_headers
+from tests.public import body
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-default"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+    }
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def monument():
+    return f.MonumentFactory(name="Govhar Agha Mosque")
+
+
+def test_a_second_reader_gets_the_page_from_the_cache_with_every_security_header(
+    client, monument, django_assert_num_queries
+):
+    url = monument.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200 and second.content == first.content
+    assert_security_headers(second)
+    assert not second.cookies
+    # Only our cache holds the page: no browser or proxy may keep it past an unpublish.
+    assert "max-age" not in second.headers.get("Cache-Control", "")
+
+
+def test_unpublishing_hides_a_cached_record_at_once(client, monument):
+    url = monument.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert "Govhar Agha Mosque" in body(client.get("/monuments/"))
+    monument.status = PublishStatus.DRAFT
+    monument.save()
+    assert client.get(url).status_code == 404
+    assert "Govhar Agha Mosque" not in body(client.get("/monuments/"))
+
+
+def test_unpublishing_through_the_admin_hides_a_cached_record_at_once(client, monument, superuser):
+    url = monument.get_absolute_url()
+    assert client.get(url).status_code == 200
+    staff = Client()
+    staff.force_login(superuser)
+    changelist = reverse("admin:monuments_monument_changelist")
+    staff.post(changelist, {"action": "unpublish", "_selected_action": [monument.pk]})
+    assert Monument.objects.get(pk=monument.pk).status == PublishStatus.DRAFT
+    assert client.get(url).status_code == 404
+
+
+def test_edits_and_related_records_show_at_once(client, monument):
+    url = monument.get_absolute_url()
+    assert "Govhar Agha Mosque" in body(client.get(url))
+    monument.name = "Govhar Agha Juma Mosque"
+    monument.save()
+    assert "Govhar Agha Juma Mosque" in body(client.get(url))
+    # A condition assessment is another model: saving it clears the monument's page too.
+    f.ConditionAssessmentFactory(
+        monument=monument, condition=Condition.DESTROYED, observed_on=datetime.date(2024, 1, 1), assessed_by="Team X"
+    )
+    assert "Team X" in body(client.get(url))
+
+
+def test_a_new_relation_shows_at_once(client):
+    meeting = f.MeetingFactory(title="Talks on heritage")
+    url = meeting.get_absolute_url()
+    client.get(url)
+    meeting.topics.add(f.TopicFactory(name="Restoration of mosques"))
+    assert "Restoration of mosques" in body(client.get(url))
+
+
+def test_logged_in_users_are_never_served_from_nor_stored_in_the_cache(client, monument, superuser):
+    url = monument.get_absolute_url()
+    staff = Client()
+    staff.force_login(superuser)
+    staff.get(url)
+    # The staff member's page was not stored: an anonymous reader's first request draws its own.
+    with CaptureQueriesContext(connection) as anonymous:
+        client.get(url)
+    assert len(anonymous) > 0
+    # And staff never get the anonymous readers' copy.
+    with CaptureQueriesContext(connection) as logged_in:
+        staff.get(url)
+    assert len(logged_in) > 0
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored():
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("hello")
+        response.set_cookie("flavour", "oat")
+        return response
+
+    middleware = PublicPageCacheMiddleware(view)
+    for _ in range(2):
+        assert middleware(RequestFactory().get("/monuments/")).cookies["flavour"].value == "oat"
+    assert len(calls) == 2
+
+
+def test_off_when_the_setting_is_zero(client, monument, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = monument.get_absolute_url()
+    client.get(url)
+    Monument.objects.filter(pk=monument.pk).update(name="Renamed without signals")
+    assert "Renamed without signals" in body(client.get(url))
+
+
+def test_an_unreachable_cache_neither_breaks_pages_nor_saves(client, monument, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    url = monument.get_absolute_url()
+    assert client.get(url).status_code == 200
+    monument.status = PublishStatus.DRAFT
+    monument.save()
+    assert client.get(url).status_code == 404
+    assert "The page cache could not be" in caplog.text
