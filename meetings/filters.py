@@ -4,9 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from heritage.listing import DateInput, SearchField
+from heritage.listing import COUNTRY_CHOICES, DateInput, SearchField, Select
 from meetings.models import Event, Meeting, Organization, Participant, Person, Topic
 
 
@@ -35,7 +34,11 @@ class MeetingFilterSet(django_filters.FilterSet):
     )
     date_to = django_filters.DateFilter(label=_("To (date)"), field_name="date", lookup_expr="lte", widget=DateInput)
     country = django_filters.ChoiceFilter(
-        label=_("Country represented"), choices=list(countries), method="filter_country", empty_label=_("Any country")
+        label=_("Country represented"),
+        choices=COUNTRY_CHOICES,
+        method="filter_country",
+        empty_label=_("Any country"),
+        widget=Select,
     )
     person = django_filters.ModelChoiceFilter(
         label=_("Person (slug)"),
@@ -54,22 +57,26 @@ class MeetingFilterSet(django_filters.FilterSet):
     event = django_filters.ModelChoiceFilter(
         label=_("Event"),
         to_field_name="slug",
-        queryset=Event.objects.published(),
+        # Only what an <option> shows: every list page draws all published events.
+        queryset=Event.objects.published().only("slug", "name", "short_name"),
         field_name="event",
         empty_label=_("Any event"),
+        widget=Select,
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         to_field_name="slug",
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.only("slug", "name"),
         method="filter_topic",
         empty_label=_("Any topic"),
+        widget=Select,
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[("-date", _("Newest first")), ("date", _("Oldest first"))],
         method="filter_sort",
         empty_label=_("Relevance or newest"),
+        widget=Select,
     )
 
     def filter_q(self, queryset, name, value):

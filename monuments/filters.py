@@ -4,9 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from heritage.listing import NumberInput, SearchField
+from heritage.listing import COUNTRY_CHOICES, CheckboxChoices, NumberInput, SearchField, Select
 from heritage.models import Place
 from monuments.models import BUILT_YEAR, YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
 
@@ -48,16 +47,20 @@ class MonumentFilterSet(django_filters.FilterSet):
         field_name="monument_type__slug",
         to_field_name="slug",
         queryset=MonumentType.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxChoices,
     )
     condition = django_filters.MultipleChoiceFilter(
         label=_("Current condition"),
         field_name="current_condition",
         choices=Condition.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxChoices,
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="place__country", choices=list(countries), empty_label=_("Any country")
+        label=_("Country"),
+        field_name="place__country",
+        choices=COUNTRY_CHOICES,
+        empty_label=_("Any country"),
+        widget=Select,
     )
     place = django_filters.ModelChoiceFilter(
         label=_("Place (slug)"),
@@ -72,12 +75,14 @@ class MonumentFilterSet(django_filters.FilterSet):
         choices=Significance.choices,
         method="filter_significance",
         empty_label=_("Any"),
+        widget=Select,
     )
     registered = django_filters.ChoiceFilter(
         label=_("State-registered"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         method="filter_registered",
         empty_label=_("Either"),
+        widget=Select,
     )
     built_after = YearFilter(
         label=_("Built in or after (year)"), method="filter_built_after", min_value=YEAR_MIN, max_value=YEAR_MAX
@@ -90,6 +95,7 @@ class MonumentFilterSet(django_filters.FilterSet):
         choices=[("name", _("Name")), ("-updated", _("Recently updated")), ("built", _("Construction date"))],
         method="filter_sort",
         empty_label=_("Relevance or name"),
+        widget=Select,
     )
 
     def filter_q(self, queryset, name, value):
