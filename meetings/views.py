@@ -31,7 +31,8 @@ class MeetingListView(FilteredListView):
     filterset_class = MeetingFilterSet
 
     def base_queryset(self):
-        return published_meetings().with_related().prefetch_related(participants_prefetch())
+        # A row shows no participants (partials/meeting_items.html), so none are loaded.
+        return published_meetings().with_related()
 
 
 class MeetingDetailView(DetailView):
@@ -77,7 +78,7 @@ class RelatedMeetingsView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meetings = self.meetings_for(self.object).with_related().order_by("-date", "title")
-        meetings = list(meetings.prefetch_related(participants_prefetch())[: RELATED_LIMIT + 1])
+        meetings = list(meetings[: RELATED_LIMIT + 1])
         context["meetings"] = meetings[:RELATED_LIMIT]
         context["more_meetings"] = len(meetings) > RELATED_LIMIT
         context["all_meetings_url"] = (
