@@ -42,6 +42,11 @@ class Condition(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+# Labels by value, for the get_…_display() methods a list calls on every row. Django's own builds this dict on
+# each call, hashing every (lazily translated) label, so translating each: a few milliseconds a page of 50.
+CONDITION_LABELS = dict(Condition.choices)
+
+
 class EvidenceKind(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")
     SATELLITE_IMAGERY = "satellite_imagery", _("Satellite imagery")
@@ -56,6 +61,9 @@ class Significance(models.TextChoices):
     WORLD = "world", _("World")
     NATIONAL = "national", _("National")
     LOCAL = "local", _("Local")
+
+
+SIGNIFICANCE_LABELS = dict(Significance.choices)  # see CONDITION_LABELS
 
 
 class ReligiousAffiliation(models.TextChoices):
@@ -168,11 +176,14 @@ class Monument(Searchable, Publishable):
         ordering = ["name"]
         permissions = [("publish_monument", _("Can publish monuments"))]
         indexes = [
-            models.Index(fields=["status", "name"], name="monument_status_name"),
+            # The public list's orders (monuments.filters.SORTS), each with its tie-breakers, so that a page of the
+            # list, however deep, is read from the index alone: CappedPaginator.page() finds the page's keys with an
+            # index-only scan. Without the id, page 200 read 10,000 rows from the table to sort ties (130 ms cold).
+            models.Index(fields=["status", "name", "id"], name="monument_status_name_id"),
             # The staff changelist's order: by name, and Django adds "-pk" to make it total.
             models.Index(fields=["name", "-id"], name="monument_name_id"),
-            models.Index(fields=["status", "-updated_at"], name="monument_status_updated"),
-            models.Index(F("status"), BUILT_YEAR, name="monument_status_built_year"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="monument_status_updated_id"),
+            models.Index(F("status"), BUILT_YEAR, F("name"), F("id"), name="monument_status_built_name_id"),
             # The map's bounding box: a range on latitude, longitude checked from the same index entries.
             models.Index(fields=["latitude", "longitude"], name="monument_coordinates"),
             *search_indexes("monument"),
@@ -191,6 +202,9 @@ class Monument(Searchable, Publishable):
 
     def __str__(self):
         return self.name
+
+    def get_current_condition_display(self):
+        return CONDITION_LABELS.get(self.current_condition, self.current_condition)
 
     def clean(self):
         validate_order(
@@ -279,6 +293,9 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.registry} № {self.number}"
+
+    def get_significance_display(self):
+        return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
 
 
 class ConditionAssessmentQuerySet(models.QuerySet):
