@@ -127,3 +127,4 @@ def test_the_long_lived_objects_are_frozen_after_the_first_request(client):
     """heritage.apps.freeze_long_lived_objects: full collections then skip the modules, templates and URLs."""
     client.get("/monuments/")
     assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold()[2] == 1
