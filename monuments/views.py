@@ -23,7 +23,14 @@ from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_coordinates, public_point
-from monuments.models import ConditionAssessment, Monument, MonumentImage, Registration, Restoration
+from monuments.models import (
+    CONDITION_PROVENANCE,
+    ConditionAssessment,
+    Monument,
+    MonumentImage,
+    Registration,
+    Restoration,
+)
 
 
 def published_monuments():
@@ -39,7 +46,8 @@ class MonumentListView(FilteredListView):
         return (
             published_monuments()
             .with_related()
-            .with_condition_provenance()
+            # What a row shows (partials/monument_items.html).
+            .with_condition_provenance("condition_observed_on", "condition_observed_precision", "condition_reported_by")
             .prefetch_related(Prefetch("registrations", queryset=Registration.objects.order_by("registry")))
         )
 
@@ -218,14 +226,7 @@ EXPORT_FIELDS = [
 
 
 # Columns read from the latest assessment, fetched per chunk of monuments (``ConditionAssessment.latest_by_monument``).
-PROVENANCE_FIELDS = {
-    "condition_observed_on": "observed_on",
-    "condition_observed_precision": "observed_precision",
-    "condition_reported_by": "assessed_by",
-    "condition_evidence_kind": "evidence_kind",
-    "condition_source_title": "source__title",
-    "condition_source_url": "source__url",
-}
+PROVENANCE_FIELDS = CONDITION_PROVENANCE
 PUBLIC_POINT_FIELDS = ("latitude", "longitude", "location_sensitive")
 REGISTRATION_FIELDS = {
     "registration_registry": "registry",
