@@ -635,6 +635,8 @@ class MapCellQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                # The hash of about a million points in memory, not spilled to disk (for this transaction only).
+                cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(
                 f"{insert}{names}, {connection.ops.quote_name('id_sum')} FROM ({sql}) finest",
