@@ -580,7 +580,7 @@ class MapCellQuerySet(models.QuerySet):
         if cells:
             x0, y0, x1, y1 = cells
             rows = rows.filter(x__range=(x0, x1), y__range=(y0, y1))
-        single = Monument.objects.published().filter(pk=OuterRef("id_sum"))
+        single = Monument.objects.published().filter(pk=OuterRef("id_sum")).order_by()
         return rows.annotate(
             slug=Case(When(count=1, then=Subquery(single.values("slug")))),
             name=Case(When(count=1, then=Subquery(single.values("name")))),
@@ -647,6 +647,8 @@ class MapCellQuerySet(models.QuerySet):
                     f"{insert}x >> 1, y >> 1, {sums} FROM {table} WHERE zoom = %s GROUP BY x >> 1, y >> 1",
                     (zoom, zoom + 1),
                 )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")  # the planner's estimates of a table just refilled
 
     def _table(self, connection):
         quote = connection.ops.quote_name
