@@ -135,7 +135,8 @@ def _cell_range(bbox, zoom):
 
 
 def _is_filtered(request, filterset):
-    return any(request.GET.get(name, "").strip() for name in filterset.filters if name != "sort")
+    """Whether any filter is given a value (an order is no filter): then the counted cells do not apply."""
+    return any(value.strip() for name in filterset.filters if name != "sort" for value in request.GET.getlist(name))
 
 
 def _live_cells(monuments, zoom, cells):

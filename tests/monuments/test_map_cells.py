@@ -108,6 +108,8 @@ def test_every_counted_zoom_shows_what_is_published(client, scattered):
         assert shown(client, zoom, "&sort=name") == expected(zoom)  # an order, not a filter
     bridge = Monument.objects.get(name="Bridge")
     assert shown(client, 10, "&type=bridge") == expected(10, [bridge])
+    assert shown(client, 10, "&type=bridge&q=+") == expected(10, [bridge])
+    assert shown(client, 10, "&country=&q=+") == expected(10)
 
 
 def test_a_box_shows_every_cell_it_touches_with_its_whole_count(client, scattered):
