@@ -568,7 +568,7 @@ class MapCellQuerySet(models.QuerySet):
     """The pre-counted map grid: what the unfiltered map shows at zooms up to MAP_CELL_MAX_ZOOM.
 
     Kept exact on every path that changes which monuments are published or where: saves and deletes one at a
-    time (``track_map_cells``, from the signals in monuments.apps, as django-reversion's "revert" and "recover"
+    time (``MapCellTracker``, from the signals in monuments.apps, as django-reversion's "revert" and "recover"
     save without ``Monument.save()``), imports (``MonumentImport.write``) and ``rebuild()`` after writes in raw
     SQL (sample data).
     """
@@ -599,7 +599,8 @@ class MapCellQuerySet(models.QuerySet):
                     delta[1] += sign * latitude
                     delta[2] += sign * longitude
                     delta[3] += sign * pk
-        rows = [(*key, *delta) for key, delta in deltas.items() if any(delta)]
+        # In key order: two saves that touch the same cells lock them in the same order, and so cannot deadlock.
+        rows = sorted((*key, *delta) for key, delta in deltas.items() if any(delta))
         connection = connections[self.db]
         table, columns = self._table(connection)
         for start in range(0, len(rows), 500):
@@ -685,9 +686,9 @@ class MapCell(models.Model):
         return f"{self.zoom}/{self.x}/{self.y}: {self.count}"
 
 
-class track_map_cells:  # noqa: N801 - used as a context manager, named like one
-    """Keep MapCell right across a write of these monuments: their points are read before and after, and the
-    counts moved by the difference (nothing written when nothing that the map shows changed).
+class MapCellTracker:
+    """Keep MapCell right across a write of these monuments: ``begin()`` reads their points before it, ``end()``
+    after it, and moves the counts by the difference (nothing written when nothing that the map shows changed).
 
     ``lock``: read the rows ``FOR UPDATE`` first (inside a transaction), so that two saves of one monument
     cannot both subtract its old point.
@@ -701,16 +702,18 @@ class track_map_cells:  # noqa: N801 - used as a context manager, named like one
             return []
         return list(Monument.objects.using(self.using).filter(pk__in=self.ids).map_point_rows())
 
-    def __enter__(self):
+    def begin(self):
         if self.lock and self.ids and connections[self.using].in_atomic_block:
             # Whatever the status or position (a draft being published is not among the points).
             list(Monument.objects.using(self.using).filter(pk__in=self.ids).select_for_update().values_list("pk"))
         self.before = self.points()
         return self
 
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is None:
-            MapCell.objects.using(self.using).apply(self.before, self.points())
+    def end(self, monument_ids=None):
+        """Apply the difference; ``monument_ids``: the written monuments when new ones have their ids only now."""
+        if monument_ids is not None:
+            self.ids = list(monument_ids)
+        MapCell.objects.using(self.using).apply(self.before, self.points())
 
 
 # What a monument contributes to the map: the fields a save must touch to change it.
@@ -721,13 +724,12 @@ def map_cells_before_write(sender, instance, update_fields=None, using="default"
     """Derived-data upkeep (pre_save, pre_delete; monuments.apps): note the monument's point before the write."""
     if update_fields is not None and not MAP_FIELDS & set(update_fields):
         return
-    tracker = track_map_cells([instance.pk] if instance.pk is not None else [], using=using, lock=True)
-    instance._map_cells = tracker.__enter__()
+    tracker = MapCellTracker([instance.pk] if instance.pk is not None else [], using=using, lock=True)
+    instance._map_cells = tracker.begin()
 
 
 def map_cells_after_write(sender, instance, using="default", **kwargs):
     """post_save, post_delete: move the map counts from the point before the write to the one after it."""
     tracker = instance.__dict__.pop("_map_cells", None)
     if tracker is not None:
-        tracker.ids = [instance.pk]
-        tracker.__exit__(None, None, None)
+        tracker.end([instance.pk])

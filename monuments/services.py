@@ -10,10 +10,10 @@ from heritage.tabular import RowError, TableImport, format_value
 from monuments.models import (
     Condition,
     ConditionAssessment,
+    MapCellTracker,
     Monument,
     MonumentType,
     Registration,
-    track_map_cells,
 )
 
 REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
@@ -81,9 +81,9 @@ class MonumentImport(TableImport):
 
     def write(self, pendings):
         # Bulk writes send no signals: the map's counts move by what this chunk changed, in three queries.
-        with track_map_cells([p.obj.pk for p in pendings if not p.is_new]) as tracker:
-            super().write(pendings)
-            tracker.ids = [p.obj.pk for p in pendings]
+        tracker = MapCellTracker([p.obj.pk for p in pendings if not p.is_new], lock=True).begin()
+        super().write(pendings)
+        tracker.end(p.obj.pk for p in pendings)
 
     def prepare(self, chunk):
         super().prepare(chunk)
