@@ -23,7 +23,7 @@ from heritage.models import Place, PlaceKind, PublishStatus, Source, SourceKind
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.search import VECTOR_SQL, normalize, update_search_index
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
-from monuments.models import Condition, ConditionAssessment, Monument, MonumentType, Registration
+from monuments.models import Condition, ConditionAssessment, MapCell, Monument, MonumentType, Registration
 
 PREFIX = "sample-"
 SAMPLE_SOURCE_TITLE = "Generated sample data (not a real source)"
@@ -563,7 +563,8 @@ def generate_sample(monuments=1000, meetings=250, batch_size=10_000, seed=1, out
                 # all-visible, which index-only scans need; autovacuum would do it later on a live site.
                 vacuum = "" if connection.in_atomic_block else "VACUUM "
                 cursor.execute(f"{vacuum}ANALYZE {model._meta.db_table}")
-    invalidate_cached_pages()  # raw SQL sends no signals
+    MapCell.objects.rebuild()  # raw SQL sends no signals
+    invalidate_cached_pages()
     return result
 
 
@@ -748,5 +749,6 @@ def delete_sample(out=None):
             cursor.execute(sql, [])
             removed += max(cursor.rowcount, 0)
         removed += Source.objects.filter(title=SAMPLE_SOURCE_TITLE).delete()[0]
-        invalidate_cached_pages()  # raw SQL sends no signals
+        MapCell.objects.rebuild()  # raw SQL sends no signals
+        invalidate_cached_pages()
     return removed

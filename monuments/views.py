@@ -1,10 +1,11 @@
 """Public pages of the monument register: the filtered list, the record, the map and its data, the exports."""
 
 import datetime
+import math
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, JSONField, Min, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Floor, JSONObject
+from django.db.models import Avg, Count, JSONField, Min, OuterRef, Prefetch, Subquery
+from django.db.models.functions import JSONObject
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +23,18 @@ from heritage.exports import (
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
-from monuments.geo import COARSE_STEP, public_coordinates, public_point
+from monuments.geo import COARSE_STEP, public_point
 from monuments.models import (
     CONDITION_PROVENANCE,
+    MAP_CELL_MAX_ZOOM,
+    MICRODEGREES,
     ConditionAssessment,
+    MapCell,
     Monument,
     MonumentImage,
     Registration,
     Restoration,
+    map_cell_size,
 )
 
 
@@ -122,42 +127,39 @@ def _parse_zoom(text):
         return 2
 
 
-def map_data(request):
-    """GeoJSON for the map, clustered on the server on a grid that shrinks as the zoom grows.
+def _cell_range(bbox, zoom):
+    """The grid cells ``(x0, y0, x1, y1)`` at ``zoom`` that the box touches, or ``None`` for the whole world."""
+    if not bbox:
+        return None
+    size = map_cell_size(zoom)
+    west, south, east, north = bbox
+    return math.floor(west / size), math.floor(south / size), math.floor(east / size), math.floor(north / size)
 
-    One GROUP BY over the filtered monuments inside the bounding box: each grid cell is one feature with its
-    count and mean position; a cell holding a single monument also carries its name and link. The response
-    never holds more than ``MAP_MAX_FEATURES`` features.
-    """
-    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
-    if errors := filter_errors(filterset):
-        return invalid_filters_response(errors)
-    # Everything below works on the public coordinates (coarsened for sensitive locations), never the exact
-    # ones: a bounding box or a cluster's mean over exact points would let anyone narrow a hidden location down.
-    monuments = filterset.qs.filter(latitude__isnull=False, longitude__isnull=False).annotate(**public_coordinates())
-    bbox = _parse_bbox(request.GET.get("bbox"))
-    if bbox:
-        west, south, east, north = bbox
-        # A public point lies within one grid square of the stored one, so this slightly wider box on the stored,
-        # indexed columns finds the candidates by index; the public-point test below then decides exactly.
+
+def _is_filtered(request, filterset):
+    """Whether any filter is given a value (an order is no filter): then the counted cells do not apply."""
+    return any(value.strip() for name in filterset.filters if name != "sort" for value in request.GET.getlist(name))
+
+
+def _live_cells(monuments, zoom, cells):
+    """Group the (filtered) monuments by grid cell in one query: the filtered map and the deep zooms."""
+    monuments = monuments.on_map_grid(zoom)
+    if cells:
+        x0, y0, x1, y1 = cells
+        size = map_cell_size(zoom)
+        # A public point lies within one coarse square of the stored one, so this slightly wider box on the stored,
+        # indexed columns finds the candidates by index; the cell test then decides exactly.
         margin = float(COARSE_STEP)
         monuments = monuments.filter(
-            longitude__gte=west - margin,
-            longitude__lte=east + margin,
-            latitude__gte=south - margin,
-            latitude__lte=north + margin,
-            public_longitude__gte=west,
-            public_longitude__lte=east,
-            public_latitude__gte=south,
-            public_latitude__lte=north,
+            longitude__gte=x0 * size - margin,
+            longitude__lte=(x1 + 1) * size + margin,
+            latitude__gte=y0 * size - margin,
+            latitude__lte=(y1 + 1) * size + margin,
+            cell_x__range=(x0, x1),
+            cell_y__range=(y0, y1),
         )
-    zoom = _parse_zoom(request.GET.get("zoom"))
-    # About 60 screen pixels per cell: a 256-pixel tile spans 360 / 2**zoom degrees of longitude.
-    cell = 360.0 / (2**zoom) * 60 / 256
-    limit = settings.MAP_MAX_FEATURES
-    cells = (
+    rows = (
         monuments.order_by()
-        .annotate(cell_x=Floor(F("public_longitude") / cell), cell_y=Floor(F("public_latitude") / cell))
         .values("cell_x", "cell_y")
         .annotate(
             n=Count("id"),
@@ -166,31 +168,72 @@ def map_data(request):
             slug=Min("slug"),
             name=Min("name"),
         )
-        .order_by("-n")[: limit + 1]
+        .order_by("-n")[: settings.MAP_MAX_FEATURES + 1]
     )
-    features = []
-    for row in cells:
-        if row["n"] == 1:
-            # A single monument's mean is its public point, already coarsened in SQL when sensitive.
-            point = (round(row["lat"], 6), round(row["lon"], 6))
-            properties = {
-                "count": 1,
-                "name": row["name"],
-                "url": reverse("monuments:monument_detail", args=[row["slug"]]),
-            }
-        else:
-            point = (round(row["lat"], 4), round(row["lon"], 4))
-            properties = {"count": row["n"]}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
-                "properties": properties,
-            }
-        )
-    truncated = len(features) > limit
+    return list(rows)
+
+
+def _counted_cells(zoom, cells):
+    """The same rows from the pre-counted cells (MapCell) of the unfiltered published set."""
+    rows = MapCell.objects.in_view(zoom, cells)[: settings.MAP_MAX_FEATURES + 1]
+    return [
+        {
+            "n": cell.count,
+            "lat": cell.latitude_sum / cell.count / MICRODEGREES,
+            "lon": cell.longitude_sum / cell.count / MICRODEGREES,
+            "slug": cell.slug,
+            "name": cell.name,
+        }
+        for cell in rows
+    ]
+
+
+def _feature(row):
+    if row["n"] == 1 and row["slug"]:
+        # A single monument's mean is its public point, already coarsened in SQL when sensitive.
+        point = (round(row["lat"], 6), round(row["lon"], 6))
+        properties = {
+            "count": 1,
+            "name": row["name"],
+            "url": reverse("monuments:monument_detail", args=[row["slug"]]),
+        }
+    else:
+        point = (round(row["lat"], 4), round(row["lon"], 4))
+        properties = {"count": row["n"]}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
+        "properties": properties,
+    }
+
+
+def map_data(request):
+    """GeoJSON for the map, clustered on the server on a grid that shrinks as the zoom grows.
+
+    Each grid cell that the bounding box touches and that holds monuments is one feature, with the number of
+    monuments in the whole cell (a cluster at the edge of the view keeps its count) and their mean position; a
+    cell holding a single monument also carries its name and link. Everything works on the public coordinates
+    (coarsened for sensitive locations), never the exact ones: a bounding box or a cluster's mean over exact
+    points would let anyone narrow a hidden location down. The unfiltered map at zooms up to MAP_CELL_MAX_ZOOM
+    reads the pre-counted cells (MapCell); filters and deeper zooms group the monuments in one query. The
+    response never holds more than ``MAP_MAX_FEATURES`` features, the largest cells first.
+    """
+    filterset = MonumentFilterSet(filter_data(request), queryset=published_monuments())
+    if errors := filter_errors(filterset):
+        return invalid_filters_response(errors)
+    zoom = _parse_zoom(request.GET.get("zoom"))
+    cells = _cell_range(_parse_bbox(request.GET.get("bbox")), zoom)
+    if zoom <= MAP_CELL_MAX_ZOOM and not _is_filtered(request, filterset):
+        rows = _counted_cells(zoom, cells)
+    else:
+        rows = _live_cells(filterset.qs, zoom, cells)
+    limit = settings.MAP_MAX_FEATURES
     return JsonResponse(
-        {"type": "FeatureCollection", "features": features[:limit], "meta": {"zoom": zoom, "truncated": truncated}}
+        {
+            "type": "FeatureCollection",
+            "features": [_feature(row) for row in rows[:limit]],
+            "meta": {"zoom": zoom, "truncated": len(rows) > limit},
+        }
     )
 
 

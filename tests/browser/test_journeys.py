@@ -160,6 +160,10 @@ def test_map_loads_markers_for_the_filtered_set_and_a_popup_links_to_the_record(
     page.wait_for_url(re.compile("/monuments/[^/]+/$"))
     assert page.get_by_role("heading", level=1).inner_text() in destroyed
 
+    # Unfiltered, the map reads its pre-counted cells: every published monument with a position, no draft.
+    page.goto(reverse("monuments:monument_map"))
+    expect(page.locator("#monument-map path.leaflet-interactive")).to_have_count(len(destroyed) + 1)
+
 
 # Journey 4 ----------------------------------------------------------------------------------------------------------
 
