@@ -48,21 +48,10 @@ class MonumentDetailView(DetailView):
     template_name = "monuments/monument_detail.html"
 
     def get_queryset(self):
-        return (
-            published_monuments()
-            .with_related()
-            .prefetch_related(
-                "registrations",
-                "assessments__source",
-                Prefetch(
-                    "restorations",
-                    queryset=Restoration.objects.select_related("executing_organization").prefetch_related("sources"),
-                ),
-                Prefetch("images", queryset=MonumentImage.objects.select_related("source")),
-                "sources",
-                Prefetch("meetings", queryset=Meeting.objects.published().select_related("event").order_by("-date")),
-            )
-        )
+        return published_monuments().with_related().with_optional_relations_flags()
+
+    def get_object(self, queryset=None):
+        return super().get_object(queryset).load_record()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
