@@ -20,10 +20,9 @@ from heritage.exports import (
     stream_json,
 )
 from heritage.listing import FilteredListView, filter_data, filter_errors
-from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_coordinates, public_point
-from monuments.models import ConditionAssessment, Monument, MonumentImage, Registration, Restoration
+from monuments.models import ConditionAssessment, Monument, Registration
 
 
 def published_monuments():
