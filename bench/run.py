@@ -229,7 +229,7 @@ def record_paths(count=1000):
 
 
 def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds=0):
-    """Requests per second and errors through gunicorn (2 workers per core) at ``concurrency`` connections.
+    """Requests per second and errors through gunicorn (``gunicorn.conf.py``) at ``concurrency`` connections.
 
     ``targets``: paths, each asked for over and over, or ``(label, paths)`` pairs, whose paths are walked in
     turn (``bench/load.lua``). ``page_cache_seconds``: the public page cache's lifetime (0: off), in a fresh file
@@ -251,20 +251,10 @@ def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds
         "PAGE_CACHE_DIR": str(cache_dir),
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    workers = str(2 * (os.cpu_count() or 1))
+    # The production configuration (gunicorn.conf.py: threaded workers, one per CPU, keepalive), on our port.
+    env.update({"BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning"})
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "heritage.wsgi",
-            "-w",
-            workers,
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
     )
