@@ -67,7 +67,7 @@ PATHS_FILE="$out/paths.txt" wrk --threads "$THREADS" --connections "$CONNECTIONS
 
 {
   echo "machine: $(nproc) cores, $(uname -sr), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "workers: ${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))} gunicorn sync workers; data: $MONUMENTS monuments, $MEETINGS meetings"
+  echo "workers: ${WEB_CONCURRENCY:-as gunicorn.conf.py chooses for $(nproc) CPUs} ${GUNICORN_WORKER_CLASS:-gthread}; data: $MONUMENTS monuments, $MEETINGS meetings"
   echo "status codes: $(awk '{print $9}' "$out/access.log" | sort | uniq -c | tr '\n' ' ')"
 } | tee "$out/summary.txt"
 

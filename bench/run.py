@@ -8,6 +8,7 @@ See bench/README.md. Measures in-process with Django's test client (server time,
 """
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -218,10 +219,21 @@ def measure_admin_baseline(query, repeat):
     return result
 
 
-def load_test(paths, seconds=10, concurrency=32, port=8104, page_cache_seconds=0):
-    """Requests per second and errors through gunicorn (2 workers per core) at ``concurrency`` connections.
+def record_paths(count=1000):
+    """``count`` published monument records' paths in random order: a load that walks many records, as readers
+    do, instead of asking for one page again and again (which the page cache answers every time)."""
+    from monuments.models import Monument
 
-    ``page_cache_seconds``: the public page cache's lifetime (0: off), in a fresh file cache of its own.
+    slugs = Monument.objects.published().order_by("?").values_list("slug", flat=True)[:count]
+    return [f"/monuments/{slug}/" for slug in slugs]
+
+
+def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds=0):
+    """Requests per second and errors through gunicorn (``gunicorn.conf.py``) at ``concurrency`` connections.
+
+    ``targets``: paths, each asked for over and over, or ``(label, paths)`` pairs, whose paths are walked in
+    turn (``bench/load.lua``). ``page_cache_seconds``: the public page cache's lifetime (0: off), in a fresh file
+    cache of its own, so a walk over many records mostly misses it on its first pass.
     """
     cache_dir = ROOT / "bench" / "out" / "page-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
@@ -239,20 +251,10 @@ def load_test(paths, seconds=10, concurrency=32, port=8104, page_cache_seconds=0
         "PAGE_CACHE_DIR": str(cache_dir),
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    workers = str(2 * (os.cpu_count() or 1))
+    # The production configuration (gunicorn.conf.py: threaded workers, one per CPU, keepalive), on our port.
+    env.update({"BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning"})
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "heritage.wsgi",
-            "-w",
-            workers,
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
     )
@@ -264,20 +266,36 @@ def load_test(paths, seconds=10, concurrency=32, port=8104, page_cache_seconds=0
             except OSError:
                 time.sleep(0.2)
         cache = f"page cache {page_cache_seconds} s" if page_cache_seconds else "page cache off"
-        return [{**run_load(path, seconds, concurrency, port), "cache": cache} for path in paths]
+        results = []
+        for target in targets:
+            label, paths = target if isinstance(target, tuple) else (None, [target])
+            row = run_load(paths, seconds, concurrency, port)
+            results.append({**row, "cache": cache, **({"label": label} if label else {})})
+        return results
     finally:
         server.terminate()
         server.wait(10)
 
 
-def run_load(path, seconds, concurrency, port):
+def run_load(paths, seconds, concurrency, port):
     """``wrk`` when installed (a C load generator, 2 threads); otherwise Python threads, which on a 2-core
-    machine take CPU from the server and so measure less than it serves."""
+    machine take CPU from the server and so measure less than it serves. One path is asked for again and again;
+    several are walked in turn, each thread from its own offset (``bench/load.lua``)."""
+    path = paths[0] if len(paths) == 1 else f"{len(paths):,} paths"
     if shutil.which("wrk"):
+        command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s"]
+        env = dict(os.environ)
+        if len(paths) > 1:
+            paths_file = ROOT / "bench" / "out" / "load-paths.txt"
+            paths_file.parent.mkdir(parents=True, exist_ok=True)
+            paths_file.write_text("\n".join(paths) + "\n")
+            command += ["--script", str(ROOT / "bench" / "load.lua")]
+            env["PATHS_FILE"] = str(paths_file)
         result = subprocess.run(
-            ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+            [*command, f"http://127.0.0.1:{port}{paths[0] if len(paths) == 1 else ''}"],
             capture_output=True,
             text=True,
+            env=env,
         )
         rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
@@ -290,12 +308,13 @@ def run_load(path, seconds, concurrency, port):
         }
     done, errors, stop = [0], [0], time.monotonic() + seconds
     lock = threading.Lock()
+    turn = itertools.count()
 
     def worker():
         conn = HTTPConnection("127.0.0.1", port, timeout=10)
         while time.monotonic() < stop:
             try:
-                conn.request("GET", path)
+                conn.request("GET", paths[next(turn) % len(paths)])
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -393,7 +412,8 @@ def report(args, build, pages, export, baseline, load):
         ]
         for r in load:
             how = ", ".join(filter(None, [r.get("tool"), r.get("cache")]))
-            lines.append(f"| `{r['path']}` | {r['rps']:,.0f} | {r['errors']} | {how} |")
+            what = f"{r['label']} ({r['path']})" if r.get("label") else f"`{r['path']}`"
+            lines.append(f"| {what} | {r['rps']:,.0f} | {r['errors']} | {how} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -428,8 +448,10 @@ def main(argv=None):
     baseline = measure_admin_baseline(t["q"], max(3, args.repeat // 3))
     load = None
     if not args.no_load:
-        paths = [f"/monuments/{t['monument']}/", "/monuments/"]
-        load = load_test(paths) + load_test(paths, page_cache_seconds=60)
+        # One record asked for again and again, the list, and a walk over 1,000 records: with the page cache on,
+        # the first two are answered from it every time, the walk mostly misses it on its first pass.
+        targets = [f"/monuments/{t['monument']}/", "/monuments/", ("monument detail, 1,000 records", record_paths())]
+        load = load_test(targets) + load_test(targets, page_cache_seconds=60)
     text = report(args, build, pages, export, baseline, load)
     Path(args.output).write_text(text)
     print(text)

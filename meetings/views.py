@@ -23,7 +23,9 @@ def published_meetings():
 
 
 def participants_prefetch():
-    return Prefetch("participants", queryset=Participant.objects.select_related("person", "organization"))
+    # Ordered within the meeting only: the model's default order starts with the meeting, which joins it.
+    participants = Participant.objects.select_related("person", "organization").order_by("order", "id")
+    return Prefetch("participants", queryset=participants)
 
 
 class MeetingListView(FilteredListView):
@@ -48,7 +50,7 @@ class MeetingDetailView(DetailView):
                 participants_prefetch(),
                 Prefetch(
                     "outcomes",
-                    queryset=Outcome.objects.prefetch_related(
+                    queryset=Outcome.objects.order_by("id").prefetch_related(
                         Prefetch("parties", queryset=Organization.objects.published())
                     ),
                 ),

@@ -15,6 +15,7 @@ from heritage.models import (
     LongitudeField,
     Publishable,
     PublishableQuerySet,
+    PublishStatus,
     Searchable,
     Tracked,
     coordinate_constraints,
@@ -125,6 +126,24 @@ class MonumentQuerySet(PublishableQuerySet):
 
     def with_related(self):
         return self.select_related("monument_type", "place", "place__parent")
+
+    def with_optional_relations_flags(self):
+        """Annotate ``has_restorations``, ``has_images`` and ``has_meetings`` (published ones).
+
+        Most records have none of these, and asking is cheaper than loading: an EXISTS on the relation's monument
+        index costs a fraction of the ORM's work for one more query, so a record page loads them only when
+        there is something to show (``Monument.load_record``).
+        """
+        from meetings.models import Meeting
+
+        def exists(queryset):
+            return models.Exists(queryset.filter(monument=models.OuterRef("pk")))
+
+        return self.annotate(
+            has_restorations=exists(Restoration.objects.all()),
+            has_images=exists(MonumentImage.objects.all()),
+            has_meetings=exists(Meeting.monuments.through.objects.filter(meeting__status=PublishStatus.PUBLISHED)),
+        )
 
     def with_condition_provenance(self, *names):
         """Annotate where the current condition comes from: the latest assessment's date, reporter, evidence and
@@ -269,6 +288,36 @@ class Monument(Searchable, Publishable):
 
     def get_absolute_url(self):
         return reverse("monuments:monument_detail", args=[self.slug])
+
+    def load_record(self):
+        """Load everything the public record page shows, one query per relation (and none for an empty one).
+
+        Needs the flags of ``MonumentQuerySet.with_optional_relations_flags``. Each relation is read in its own
+        order on its monument index (the models' default orders start with the monument and would join it);
+        each assessment comes with its source. Restorations, images and meetings, which most records lack, are
+        read only when the flags say there are some: the template shows them under the same flags.
+        """
+        from meetings.models import Meeting
+
+        lookups = [
+            models.Prefetch("registrations", queryset=Registration.objects.order_by("registry", "number")),
+            models.Prefetch(
+                "assessments",
+                queryset=ConditionAssessment.objects.select_related("source").order_by("-observed_on", "-id"),
+            ),
+            "sources",
+        ]
+        if self.has_restorations:
+            restorations = Restoration.objects.select_related("executing_organization").prefetch_related("sources")
+            lookups.append(models.Prefetch("restorations", queryset=restorations.order_by("-started_on", "id")))
+        if self.has_images:
+            images = MonumentImage.objects.select_related("source").order_by("order", "id")
+            lookups.append(models.Prefetch("images", queryset=images))
+        if self.has_meetings:
+            meetings = Meeting.objects.published().select_related("event", "place").order_by("-date", "title")
+            lookups.append(models.Prefetch("meetings", queryset=meetings))
+        models.prefetch_related_objects([self], *lookups)
+        return self
 
     search_select_related = ("monument_type", "place", "place__parent")
 

@@ -21,7 +21,6 @@ from heritage.exports import (
     stream_json,
 )
 from heritage.listing import FilteredListView, filter_data, filter_errors
-from meetings.models import Meeting
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_point
 from monuments.models import (
@@ -31,9 +30,7 @@ from monuments.models import (
     ConditionAssessment,
     MapCell,
     Monument,
-    MonumentImage,
     Registration,
-    Restoration,
     map_cell_size,
 )
 
@@ -61,21 +58,10 @@ class MonumentDetailView(DetailView):
     template_name = "monuments/monument_detail.html"
 
     def get_queryset(self):
-        return (
-            published_monuments()
-            .with_related()
-            .prefetch_related(
-                "registrations",
-                "assessments__source",
-                Prefetch(
-                    "restorations",
-                    queryset=Restoration.objects.select_related("executing_organization").prefetch_related("sources"),
-                ),
-                Prefetch("images", queryset=MonumentImage.objects.select_related("source")),
-                "sources",
-                Prefetch("meetings", queryset=Meeting.objects.published().select_related("event").order_by("-date")),
-            )
-        )
+        return published_monuments().with_related().with_optional_relations_flags()
+
+    def get_object(self, queryset=None):
+        return super().get_object(queryset).load_record()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

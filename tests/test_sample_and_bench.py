@@ -1,5 +1,7 @@
 """generate_sample and the benchmark run at tiny sizes in every test run, so neither rots."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -47,7 +49,7 @@ def test_generate_sample_refuses_to_run_twice():
         call_command("generate_sample", monuments=5, meetings=0, verbosity=0)
 
 
-def test_benchmark_runs_and_reports_every_page(postgres_only, demo):
+def test_benchmark_runs_and_reports_every_page(postgres_only, demo, client):
     from argparse import Namespace
 
     from bench import run
@@ -68,10 +70,20 @@ def test_benchmark_runs_and_reports_every_page(postgres_only, demo):
     assert baseline["search()"]["median"] is not None
     text = run.report(
         Namespace(monuments=200, meetings=50, repeat=2), {"monuments_per_second": 1, "meetings_per_second": 1},
-        pages, export, baseline, [{"path": "/monuments/x/", "rps": 300.0, "errors": 0, "tool": "wrk"}],
+        pages, export, baseline, [
+            {"path": "/monuments/x/", "rps": 300.0, "errors": 0, "tool": "wrk"},
+            {"path": "1,000 paths", "label": "monument detail, 1,000 records", "rps": 120.0, "errors": 0,
+             "tool": "wrk", "cache": "page cache off"},
+        ],
     )  # fmt: skip
     assert "| home `/` |" in text and "Ratio:" in text and "CSV export: 1" in text
     assert "| `/monuments/x/` | 300 | 0 | wrk |" in text
+    assert "| monument detail, 1,000 records (1,000 paths) | 120 | 0 | wrk, page cache off |" in text
+    # The walk goes over published records only, each once.
+    paths = run.record_paths(1000)
+    published = Monument.objects.published().count()
+    assert 0 < published < Monument.objects.count() and len(paths) == len(set(paths)) == published
+    assert all(client.get(path).status_code == 200 for path in paths[:20])
     # Only the deep pages (200 public, 200 in the admin) lie past the end of 200 monuments.
     missing = [line for line in text.splitlines() if "missing" in line]
     assert len(missing) == 2 and all("page" in line for line in missing)
@@ -82,3 +94,26 @@ def test_benchmark_reports_a_missing_page_instead_of_crashing(postgres_only, cli
 
     row = run.timed_get(client, "/no-such-page/", repeat=2)
     assert row["status"] == 404 and row["median"] is None
+
+
+@pytest.mark.parametrize(
+    ("env", "worker_class", "workers", "threads"),
+    [
+        ({}, "gthread", 2, 4),
+        ({"GUNICORN_WORKER_CLASS": "sync"}, "sync", 5, 4),
+        ({"WEB_CONCURRENCY": "3"}, "gthread", 3, 4),
+    ],
+)
+def test_gunicorn_configuration(monkeypatch, env, worker_class, workers, threads):
+    """Threaded workers, one per CPU, keeping connections alive; sync workers (2 × CPUs + 1) on request."""
+    import multiprocessing
+    import runpy
+
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
+    for name in ("GUNICORN_WORKER_CLASS", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == (worker_class, workers, threads)
+    assert config["keepalive"] > 0 and config["timeout"] == 30

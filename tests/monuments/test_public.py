@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from heritage.listing import CappedPaginator
 from heritage.models import PlaceKind, PublishStatus
-from monuments.models import Condition, Significance
+from monuments.models import Condition, MonumentImage, Significance
 from monuments.views import MonumentListView
 from tests import factories as f
 from tests.public import GARBAGE, assert_no_raw_echo, body, csv_rows, json_results
@@ -239,8 +239,32 @@ def test_record_query_budget(client, register, django_assert_max_num_queries):
         f.ConditionAssessmentFactory(monument=monument)
         f.MeetingFactory().monuments.add(monument)
         f.RestorationFactory(monument=monument).sources.add(f.SourceFactory())
-    with django_assert_max_num_queries(12):
+    # The monument, its registrations, assessments (with their sources), sources, restorations, their sources,
+    # meetings: one query each, however many rows (no images here, so no query for them).
+    with django_assert_max_num_queries(7):
         assert client.get(monument.get_absolute_url()).status_code == 200
+
+
+def test_record_asks_only_for_relations_it_has(client, register, django_assert_num_queries):
+    """Restorations, images and meetings, which most records lack, cost no query when there are none."""
+    monument = register["khudafarin"]
+    f.MeetingFactory(title="Secret draft talks", status=PublishStatus.DRAFT).monuments.add(monument)
+    # The monument with its flags, registrations, assessments, sources.
+    with django_assert_num_queries(4):
+        text = body(client.get(monument.get_absolute_url()))
+    assert "Khudafarin Bridge" in text and "Secret draft talks" not in text
+    assert "Meetings concerning this monument" not in text and "Restorations" not in text and "Images" not in text
+
+    MonumentImage.objects.create(
+        monument=monument, image="monuments/bridge.jpg", alt_text="The bridge from the north", credit="A. Photographer"
+    )
+    f.MeetingFactory(title="Talks on the bridge").monuments.add(monument)
+    f.RestorationFactory(monument=monument, description="Arches rebuilt")
+    # And now images (with their sources), meetings, restorations and their sources.
+    with django_assert_num_queries(8):
+        text = body(client.get(monument.get_absolute_url()))
+    assert 'alt="The bridge from the north"' in text and "Credit: A. Photographer" in text
+    assert "Talks on the bridge" in text and "Arches rebuilt" in text and "Secret draft talks" not in text
 
 
 def test_drafts_never_leak(client, register):
