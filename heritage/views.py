@@ -97,7 +97,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["counts"] = headline_counts()
         context["latest_meetings"] = Meeting.objects.published().with_related().order_by("-date", "title")[:5]
-        context["recent_monuments"] = Monument.objects.published().with_related().order_by("-updated_at")[:5]
+        context["recent_monuments"] = Monument.objects.published().as_items().order_by("-updated_at")[:5]
         context["figures"] = figures_with_counts(limit=3)
         return context
 
@@ -128,7 +128,7 @@ class SearchView(TemplateView):
             return context
         groups = []
         for key, title, queryset, list_url in [
-            ("monuments", _("Monuments"), Monument.objects.published().with_related(), "monuments:monument_list"),
+            ("monuments", _("Monuments"), Monument.objects.published().as_items(), "monuments:monument_list"),
             ("meetings", _("Meetings"), Meeting.objects.published().with_related(), "meetings:meeting_list"),
             ("people", _("People"), Person.objects.published(), None),
             ("organizations", _("Organizations"), Organization.objects.published(), None),
@@ -175,13 +175,13 @@ class SourceDetailView(DetailView):
             Meeting.objects.published().filter(sources=source).with_related().order_by("-date")[:RELATED_LIMIT]
         )
         context["monuments"] = list(
-            Monument.objects.published().filter(sources=source).with_related().order_by("-updated_at")[:RELATED_LIMIT]
+            Monument.objects.published().filter(sources=source).as_items().order_by("-updated_at")[:RELATED_LIMIT]
         )
         context["assessed_monuments"] = list(
             # EXISTS, not a join with DISTINCT: a source behind a million assessments would otherwise sort them all.
             Monument.objects.published()
             .filter(Exists(ConditionAssessment.objects.filter(monument=OuterRef("pk"), source=source)))
-            .with_related()
+            .as_items()
             .order_by("-updated_at")[:RELATED_LIMIT]
         )
         context["events"] = list(Event.objects.published().filter(sources=source)[:RELATED_LIMIT])
@@ -210,7 +210,7 @@ class CountryDetailView(TemplateView):
         monuments = list(
             Monument.objects.published()
             .filter(place__country=code)
-            .with_related()
+            .as_items()
             .order_by("-updated_at")[: RELATED_LIMIT + 1]
         )
         context["meetings"], context["more_meetings"] = meetings[:RELATED_LIMIT], len(meetings) > RELATED_LIMIT

@@ -54,7 +54,7 @@ class MeetingDetailView(DetailView):
                         Prefetch("parties", queryset=Organization.objects.published())
                     ),
                 ),
-                Prefetch("monuments", queryset=Monument.objects.published().with_related()),
+                Prefetch("monuments", queryset=Monument.objects.published().as_items()),
             )
         )
 

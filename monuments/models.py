@@ -120,12 +120,20 @@ CONDITION_PROVENANCE = {
     "condition_source_url": "source__url",
 }
 
+# The provenance a list row shows beside the current condition.
+ITEM_PROVENANCE = ("condition_observed_on", "condition_observed_precision", "condition_reported_by")
+
 
 class MonumentQuerySet(PublishableQuerySet):
     search_fields = ("name", "alternative_names", "description")
 
     def with_related(self):
         return self.select_related("monument_type", "place", "place__parent")
+
+    def as_items(self):
+        """What a list of monuments shows of each (partials/monument_items.html): its type and place, and who
+        reports its current condition and when, so a condition is never shown unattributed."""
+        return self.with_related().with_condition_provenance(*ITEM_PROVENANCE)
 
     def with_optional_relations_flags(self):
         """Annotate ``has_restorations``, ``has_images`` and ``has_meetings`` (published ones).

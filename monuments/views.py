@@ -47,9 +47,7 @@ class MonumentListView(FilteredListView):
         # The capped count selects only primary keys, so these annotations cost nothing when counting.
         return (
             published_monuments()
-            .with_related()
-            # What a row shows (partials/monument_items.html).
-            .with_condition_provenance("condition_observed_on", "condition_observed_precision", "condition_reported_by")
+            .as_items()
             .prefetch_related(Prefetch("registrations", queryset=Registration.objects.order_by("registry")))
         )
 

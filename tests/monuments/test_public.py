@@ -425,3 +425,32 @@ def test_a_year_that_is_not_a_number_is_not_put_back_into_the_number_box(client,
     page = body(client.get("/monuments/?built_after=soon&built_before=1300"))
     assert 'name="built_after"' in page and 'value="soon"' not in page
     assert 'type="number" name="built_before" value="1300"' in page
+
+
+def test_every_page_listing_monuments_attributes_their_condition(client):
+    """A monument's current condition is never shown in the site's own voice: wherever a list of monuments appears
+    (home, list, search, a meeting, a source, a country), the row says who reports it and when."""
+    place = f.PlaceFactory(name="Shusha", country="AZ")
+    monument = f.MonumentFactory(name="Govhar Agha Mosque", place=place)
+    source = f.SourceFactory()
+    f.ConditionAssessmentFactory(
+        monument=monument,
+        condition=Condition.DAMAGED,
+        assessed_by="Heritage watch",
+        observed_on=datetime.date(2022, 5, 1),
+    )
+    monument.sources.add(source)
+    meeting = f.MeetingFactory()
+    meeting.monuments.add(monument)
+    pages = [
+        "/",
+        "/monuments/",
+        "/search/?q=Govhar",
+        meeting.get_absolute_url(),
+        f"/sources/{source.pk}/",
+        "/countries/AZ/",
+    ]
+    for url in pages:
+        text = body(client.get(url))
+        assert "Govhar Agha Mosque" in text, url
+        assert "as reported by Heritage watch, 1 May 2022" in text, url
