@@ -36,10 +36,14 @@ def public_point(record):
 
     ``record`` needs ``latitude``, ``longitude`` and ``location_sensitive``.
     """
-    latitude, longitude = _get(record, "latitude"), _get(record, "longitude")
+    return point_for_public(_get(record, "latitude"), _get(record, "longitude"), _get(record, "location_sensitive"))
+
+
+def point_for_public(latitude, longitude, sensitive):
+    """``public_point`` from the three values themselves (the exports read them as plain tuples)."""
     if latitude is None or longitude is None:
         return None
-    if _get(record, "location_sensitive"):
+    if sensitive:
         return coarsen(latitude), coarsen(longitude)
     return round(float(latitude), EXACT_DECIMALS), round(float(longitude), EXACT_DECIMALS)
 
