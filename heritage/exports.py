@@ -60,9 +60,9 @@ def restore_text(text):
     return text
 
 
-# Lines handed to the response at a time. Each piece a StreamingHttpResponse yields is encoded and sent on its
-# own, which one line at a time cost about a second per 100,000 rows; 500 lines are some 100 kB.
-CSV_ROWS_PER_PIECE = 500
+# Rows handed to the response at a time. Each piece a StreamingHttpResponse yields is encoded and sent on its
+# own, which one row at a time cost about a second per 100,000 rows; 500 CSV lines are some 100 kB.
+ROWS_PER_PIECE = 500
 _PLAIN_CELL_TYPES = frozenset({int, float, Decimal})
 _DATE_TYPES = frozenset({datetime.date, datetime.datetime})
 
@@ -110,7 +110,7 @@ def stream_csv(filename, header, rows):
         for row in rows:
             writer.writerow(csv_cells(row))
             pending += 1
-            if pending == CSV_ROWS_PER_PIECE:
+            if pending == ROWS_PER_PIECE:
                 yield taken()
                 pending = 0
         if pending:
@@ -119,12 +119,17 @@ def stream_csv(filename, header, rows):
     return _attachment(StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8"), filename)
 
 
-def _json_items(items, indent=None):
-    encoder = DjangoJSONEncoder(ensure_ascii=False, indent=indent)
-    first = True
+def _json_items(items):
+    """The items encoded, comma-separated, handed on ``ROWS_PER_PIECE`` at a time (see ``stream_csv``)."""
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode
+    separator, piece = "", []
     for item in items:
-        yield ("" if first else ",\n") + encoder.encode(item)
-        first = False
+        piece.append(encode(item))
+        if len(piece) == ROWS_PER_PIECE:
+            yield separator + ",\n".join(piece)
+            separator, piece = ",\n", []
+    if piece:
+        yield separator + ",\n".join(piece)
 
 
 def stream_json(filename, items, meta=None):
