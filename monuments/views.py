@@ -185,9 +185,9 @@ def map_data(request):
     )
 
 
-# Monuments per fetch and per provenance query of the export: its rows are small tuples, so a bigger chunk than
-# the shared CHUNK_SIZE costs little memory (about 5 MB) and saves round trips (0.3 s of PostgreSQL's time per
-# 100,000 rows against chunks of 2,000).
+# Monuments per fetch and per provenance query of the export. Its rows are small tuples, so a bigger chunk than
+# the shared CHUNK_SIZE costs little memory (peak 16 MB against 11 MB at 2,000) and saves round trips and query
+# overhead (PostgreSQL's CPU time per 100,000 rows: 1.5 s against 1.8 s).
 CHUNK_SIZE = 5000
 
 # The export's columns, in order. Provenance travels with the condition: when, who, on what evidence, from where.
