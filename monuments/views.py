@@ -1,6 +1,7 @@
 """Public pages of the monument register: the filtered list, the record, the map and its data, the exports."""
 
 import datetime
+from itertools import islice
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Min, Prefetch
@@ -316,13 +317,8 @@ def export_dicts(queryset, request):
 
 
 def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
         yield chunk
 
 
