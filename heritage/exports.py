@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import io
 import json
 import re
 from decimal import Decimal
@@ -59,11 +60,30 @@ def restore_text(text):
     return text
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+# Rows handed to the response at a time. Each piece a StreamingHttpResponse yields is encoded and sent on its
+# own, which one row at a time cost about a second per 100,000 rows; 500 CSV lines are some 100 kB.
+ROWS_PER_PIECE = 500
+_PLAIN_CELL_TYPES = frozenset({int, float, Decimal})
+_DATE_TYPES = frozenset({datetime.date, datetime.datetime})
 
-    def write(self, value):
-        return value
+
+def csv_cells(row):
+    """``[csv_safe(cell) for cell in row]``, with the same rule inlined for the common types (a call per cell
+    cost a third of the export's Python time)."""
+    return [
+        ("'" + cell if cell.startswith(FORMULA_PREFIXES) else cell)
+        if (kind := type(cell)) is str
+        else ""
+        if cell is None
+        else cell
+        if kind in _PLAIN_CELL_TYPES
+        else ("yes" if cell else "no")
+        if kind is bool
+        else cell.isoformat()
+        if kind in _DATE_TYPES
+        else csv_safe(cell)
+        for cell in row
+    ]
 
 
 def _attachment(response, filename):
@@ -72,24 +92,44 @@ def _attachment(response, filename):
 
 
 def stream_csv(filename, header, rows):
-    """``rows`` yields lists in ``header`` order; every cell goes through ``csv_safe``."""
-    writer = csv.writer(_Echo())
+    """``rows`` yields sequences in ``header`` order; every cell goes through ``csv_safe``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
 
-    def lines():
-        yield "\ufeff"  # a BOM, so spreadsheets read the file as UTF-8
-        yield writer.writerow(header)
+    def taken():
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    def pieces():
+        buffer.write("\ufeff")  # a BOM, so spreadsheets read the file as UTF-8
+        writer.writerow(header)
+        yield taken()
+        pending = 0
         for row in rows:
-            yield writer.writerow([csv_safe(cell) for cell in row])
+            writer.writerow(csv_cells(row))
+            pending += 1
+            if pending == ROWS_PER_PIECE:
+                yield taken()
+                pending = 0
+        if pending:
+            yield taken()
 
-    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), filename)
+    return _attachment(StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8"), filename)
 
 
-def _json_items(items, indent=None):
-    encoder = DjangoJSONEncoder(ensure_ascii=False, indent=indent)
-    first = True
+def _json_items(items):
+    """The items encoded, comma-separated, handed on ``ROWS_PER_PIECE`` at a time (see ``stream_csv``)."""
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode
+    separator, piece = "", []
     for item in items:
-        yield ("" if first else ",\n") + encoder.encode(item)
-        first = False
+        piece.append(encode(item))
+        if len(piece) == ROWS_PER_PIECE:
+            yield separator + ",\n".join(piece)
+            separator, piece = ",\n", []
+    if piece:
+        yield separator + ",\n".join(piece)
 
 
 def stream_json(filename, items, meta=None):

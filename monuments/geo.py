@@ -2,9 +2,10 @@
 
 A monument marked ``location_sensitive`` (a place that looters or vandals would use) never has its exact point
 published: the public gets the centre of the 0.1° × 0.1° grid square it lies in (at most about 8 km from the
-monument, and the same point for every monument in that square). Python outputs call ``public_point``; SQL
-that groups or filters by position (the map data) uses ``public_coordinates`` — the same rule as an expression,
-so that neither a cluster average nor a bounding-box filter can be computed from the exact point.
+monument, and the same point for every monument in that square). Python outputs call ``public_point`` (or
+``point_for_public`` with the three values); SQL that groups or filters by position (the map data) uses
+``public_coordinates`` — the same rule as an expression, so that neither a cluster average nor a bounding-box
+filter can be computed from the exact point.
 """
 
 from decimal import ROUND_FLOOR, Decimal
@@ -36,10 +37,14 @@ def public_point(record):
 
     ``record`` needs ``latitude``, ``longitude`` and ``location_sensitive``.
     """
-    latitude, longitude = _get(record, "latitude"), _get(record, "longitude")
+    return point_for_public(_get(record, "latitude"), _get(record, "longitude"), _get(record, "location_sensitive"))
+
+
+def point_for_public(latitude, longitude, sensitive):
+    """``public_point`` from the three values themselves (the exports read them as plain tuples)."""
     if latitude is None or longitude is None:
         return None
-    if _get(record, "location_sensitive"):
+    if sensitive:
         return coarsen(latitude), coarsen(longitude)
     return round(float(latitude), EXACT_DECIMALS), round(float(longitude), EXACT_DECIMALS)
 

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from heritage import uploads
 from heritage.models import (
+    AnyOf,
     DatePrecision,
     LatitudeField,
     LongitudeField,
@@ -368,6 +369,37 @@ class Monument(Searchable, Publishable):
         Monument.objects.filter(pk=self.pk).update(current_condition=self.current_condition)
 
 
+class FirstPerMonumentQuerySet(models.QuerySet):
+    """For exports, a chunk of monuments at a time: each monument's first row in some order, in one query."""
+
+    def _first_by_monument(self, monument_ids, ordering, fields):
+        """``{monument id: (fields…)}`` of the first row per monument by ``ordering``, for these monuments.
+
+        PostgreSQL keeps only that row (``DISTINCT ON``) and gets the ids as one array parameter (``AnyOf``);
+        elsewhere the chunk's rows are read in the same order and the first per monument kept.
+        """
+        rows = self.filter(AnyOf(F("monument_id"), monument_ids)).order_by("monument_id", *ordering)
+        if connections[self.db].features.can_distinct_on_fields:
+            rows = rows.distinct("monument_id")
+        first = {}
+        for row in rows.values_list("monument_id", *fields):
+            if row[0] not in first:
+                first[row[0]] = row[1:]
+        return first
+
+
+class RegistrationQuerySet(FirstPerMonumentQuerySet):
+    def first_by_monument(self, monument_ids, *fields):
+        """The first registration of each monument by registry and number (the one the exports show)."""
+        return self._first_by_monument(monument_ids, ("registry", "number"), fields)
+
+
+class ConditionAssessmentQuerySet(FirstPerMonumentQuerySet):
+    def latest_by_monument(self, monument_ids, *fields):
+        """The latest assessment of each monument: by observation date, then the one recorded last."""
+        return self._first_by_monument(monument_ids, ("-observed_on", "-id"), fields)
+
+
 class Registration(models.Model):
     """An entry of a monument in an official register of protected monuments."""
 
@@ -381,6 +413,8 @@ class Registration(models.Model):
     source = models.ForeignKey(
         "heritage.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registration")
@@ -401,23 +435,6 @@ class Registration(models.Model):
 
     def get_significance_display(self):
         return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
-
-
-class ConditionAssessmentQuerySet(models.QuerySet):
-    def latest_by_monument(self, monument_ids, *fields):
-        """``{monument id: values() row of its latest assessment}`` for these monuments, in one query.
-
-        For exports, a chunk at a time: PostgreSQL keeps only the latest row per monument (``DISTINCT ON``, from
-        the (monument, -observed_on) index); elsewhere the chunk's assessments are read in the same order and
-        the first per monument kept.
-        """
-        rows = self.filter(monument_id__in=monument_ids).order_by("monument_id", "-observed_on", "-id")
-        if connections[self.db].features.can_distinct_on_fields:
-            rows = rows.distinct("monument_id")
-        latest = {}
-        for row in rows.values("monument_id", *fields):
-            latest.setdefault(row["monument_id"], row)
-        return latest
 
 
 class ConditionAssessment(models.Model):
