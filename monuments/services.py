@@ -44,6 +44,7 @@ class MonumentImport(TableImport):
     readonly = ("current_condition",)
     required = ("name", "monument_type")
     chunk_size = 2000
+    pipelined = True  # prepare() loads all that build() reads; a row never refers to a monument of the file
     help = {
         "slug": _("the monument's identifier in addresses; leave blank for a new monument to derive it from the name"),
         "alternative_names": _("other names, one per line"),
@@ -74,6 +75,8 @@ class MonumentImport(TableImport):
 
     def prepare(self, chunk):
         super().prepare(chunk)
+        if self.copy_ahead:
+            self.reserve(Registration, len(chunk))
         self.registrations = {}
         for registration in Registration.objects.filter(monument__in=list(self.existing.values())):
             self.registrations.setdefault(registration.monument_id, {})[registration.registry] = registration
@@ -119,18 +122,28 @@ class MonumentImport(TableImport):
         pending.extra["registration"] = registration
         return changed
 
-    def write_extra(self, pendings):
+    def copy_new_extra(self, checked):
+        new = self.registrations_to_write(checked.pendings)[0]
+        if all(registration.monument_id for registration in new):  # their monuments have their keys
+            self.copy_new(checked, Registration, new)
+
+    def registrations_to_write(self, pendings):
         new, changed = [], []
         for pending in pendings:
             registration = pending.extra.get("registration")
             if registration is None:
                 continue
-            if registration.pk is None:
+            if registration._state.adding:
                 registration.monument_id = pending.obj.pk
                 new.append(registration)
             else:
                 changed.append(registration)
-        self.write_objects(Registration, new, changed, ["number", "significance", "registered_on"])
+        return new, changed
+
+    def write_extra(self, pendings):
+        new, changed = self.registrations_to_write(pendings)
+        fields = ["number", "significance", "registered_on"]
+        self.write_objects(Registration, new, changed, fields, data=self.copies.get(Registration))
         self.record_versions(new + changed)
 
 
