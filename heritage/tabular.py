@@ -1174,30 +1174,35 @@ def serialize(model, objects, names):
     # Dates, times and decimals as DjangoJSONEncoder writes them, once per distinct value, so that json.dumps()
     # gets only plain values and stays in its fast path.
     encoder, encoded = DjangoJSONEncoder(), {}
+
+    def encode(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
+        text = encoded.get(key)
+        if text is None:
+            text = encoded[key] = encoder.default(value)
+        return text
+
     # Plain fields are read straight from the instance; others (countries…) through the field, as the serializer.
-    plan = [(f.name, f.attname, f.remote_field is not None or type(f) in PLAIN_FIELDS, f) for f in fields]
+    plain = [f.remote_field is not None or type(f) in PLAIN_FIELDS for f in fields]
+    other = [(i, f) for i, f in enumerate(fields) if not plain[i]]
+    # Columns whose values are dates, times or decimals: the only ones that need encoding.
+    encoded_types = (models.DecimalField, models.DateField, models.TimeField)
+    typed = [i for i, f in enumerate(fields) if isinstance(f, encoded_types) or not plain[i]]
+    keys = [f.name for f in fields]
+    values_of = operator.itemgetter(*[f.attname for f in fields])
     data = []
     for obj in objects:
-        values, attributes = {}, obj.__dict__
-        for name, attname, is_plain, model_field in plan:
-            if is_plain:
-                value = attributes[attname]
-            else:
-                value = model_field.value_from_object(obj)
-                if not is_protected_type(value):
-                    value = model_field.value_to_string(obj)
-            if value is None or type(value) is str or type(value) is int or type(value) is bool:
-                pass
-            elif isinstance(value, Decimal):
-                value = str(value)
-            elif isinstance(value, datetime.date | datetime.time):
-                key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
-                text = encoded.get(key)
-                if text is None:
-                    text = encoded[key] = encoder.default(value)
-                value = text
-            values[name] = value
-        data.append({"model": label, "pk": obj.pk, "fields": values})
+        values = list(values_of(obj.__dict__)) if len(fields) > 1 else [values_of(obj.__dict__)]
+        for i, model_field in other:
+            value = model_field.value_from_object(obj)
+            values[i] = value if is_protected_type(value) else model_field.value_to_string(obj)
+        for i in typed:
+            value = values[i]
+            if value is not None and isinstance(value, Decimal | datetime.date | datetime.time):
+                values[i] = encode(value)
+        data.append({"model": label, "pk": obj.pk, "fields": dict(zip(keys, values, strict=True))})
     return data
 
 
@@ -1244,26 +1249,20 @@ def copy_data(model, objects, search=None):
     # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
     # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
     now = timezone.now()
-    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
-    plain = [type(f) in PLAIN_FIELDS and not auto for f, auto in zip(fields, stamped, strict=True)]
-    layout = [(f, f.attname, is_plain, auto) for f, is_plain, auto in zip(fields, plain, stamped, strict=True)]
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    converted = [(i, f) for i, f in enumerate(fields) if type(f) not in PLAIN_FIELDS and f.attname not in stamped]
+    values_of = operator.itemgetter(*[f.attname for f in fields])
     rows = []
     for obj in objects:
-        row = []
         values = obj.__dict__
-        for model_field, attname, is_plain, auto in layout:
-            if is_plain:
-                value = values[attname]
-            elif auto:
-                value = values[attname] = now
-            else:
-                value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
-            if value is None:
-                value = NULL
-            elif value == NULL:
-                return None
-            row.append(value)
-        rows.append(row)
+        for attname in stamped:
+            values[attname] = now
+        row = list(values_of(values)) if len(fields) > 1 else [values_of(values)]
+        for i, model_field in converted:
+            row[i] = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
+        if NULL in row:
+            return None
+        rows.append([NULL if value is None else value for value in row])
     if search is not None:
         for row, texts in zip(rows, search, strict=True):
             if NULL in texts:
