@@ -6,9 +6,11 @@ Every write of an import goes through ``TableImport.write_objects()``; ``TableIm
 search data of each written chunk current (``heritage.search.update_search_index``).
 """
 
+import contextlib
 import csv
 import datetime
 import functools
+import gc
 import io
 import json
 import operator
@@ -43,6 +45,20 @@ MAX_REPORTED_ERRORS = 1000
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
 LIST_SEPARATOR = ";"
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off for the length of an import: rows make no reference cycles (reference
+    counting frees them), but each collection scans the chunk's thousands of objects; a fifth of the import's
+    time went there."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ImportFileError(Exception):
@@ -474,7 +490,7 @@ class TableImport:
             return result
         self.header = set(header)
         self.copy_ahead = self.pipelined and connections[router.db_for_write(self.model)].vendor == "postgresql"
-        with transaction.atomic():
+        with transaction.atomic(), collector_paused():
             try:
                 checked_chunks = self._checked_in_parallel(rows) if self.pipelined else self._checked_in_turn(rows)
                 for checked in checked_chunks:
