@@ -4,8 +4,8 @@ Run it against a scratch database (it imports for real), from the project folder
 DATABASE_URL=postgres://…/scratch DEBUG=1 python bench/time_import.py bench/data/monuments.csv
 On a machine shared with other work the wall clock mostly measures waiting for a core; the CPU sum does not.
 The import checks the next chunk in a second thread while PostgreSQL writes the previous one, so on an idle
-machine with two cores or more the wall clock is about the larger of the import's CPU time (one Python
-process: its threads share one core's worth) and PostgreSQL's, not their sum.
+machine with two cores or more the wall clock is about the larger of the import's CPU time (its threads share
+one core's worth) and PostgreSQL's plus the main thread's share, not their sum. See bench/README.md.
 """
 
 import os

@@ -14,6 +14,7 @@ import gc
 import io
 import json
 import operator
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -260,8 +261,8 @@ def quick_parser(model_field):
     """A function turning non-empty cell text into the field's value, raising ValidationError (without a useful
     message) when it is not valid: ``parse_field`` without the calls that cannot apply to a non-empty value of a
     field with no choices. None for fields that need the whole of ``parse_field``."""
-    parser = QUICK_PARSERS.get(id(model_field), QUICK_PARSERS)
-    if parser is not QUICK_PARSERS:
+    parser = model_field.__dict__.get("quick_parser", quick_parser)
+    if parser is not quick_parser:
         return parser
     kind = type(model_field)
     validators = model_field.validators
@@ -293,11 +294,8 @@ def quick_parser(model_field):
                 validator(value)
             return value
 
-    QUICK_PARSERS[id(model_field)] = parser
+    model_field.quick_parser = parser  # made once per field
     return parser
-
-
-QUICK_PARSERS = {}  # id of a model field -> quick_parser(); fields live as long as the process
 
 
 def parse_field(model_field, raw, column):
@@ -395,12 +393,17 @@ class TableImport:
         self.parsed = {}
         self._unchecked = None
         self.fields_to_clean, self.valid_values = {}, set()
-        self.offline = False  # True while a chunk is checked in the second thread: no queries
+        self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
         self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
         self.reserved, self.copies, self.versions = {}, {}, {}
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
+
+    @property
+    def offline(self):
+        """True in the checking thread: caches hold all there is (``prepare()``), and no query may be made."""
+        return self.checking_thread == threading.get_ident()
 
     # columns ----------------------------------------------------------------------------------------------------
 
@@ -527,12 +530,9 @@ class TableImport:
         language = translation.get_language()
 
         def check_then_read(chunk):
+            self.checking_thread = threading.get_ident()
             with connections[alias].execute_wrapper(_no_queries), translation.override(language):
-                self.offline = True
-                try:
-                    return self.check(chunk), self._read_chunk(rows)
-                finally:
-                    self.offline = False
+                return self.check(chunk), self._read_chunk(rows)
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
             chunk = self._read_chunk(rows)
@@ -882,17 +882,18 @@ class TableImport:
         if not hasattr(self.model, "slug"):
             return
         source = getattr(self.model, "slug_source", "name")
-        bases = {self.base_slug(raw.get(source, ""), "") for _n, raw in chunk if not raw.get("slug")} - {""}
+        fallback = self.model._meta.model_name  # as allocate_slug() makes them
+        bases = Counter(self.base_slug(raw.get(source, ""), fallback) for _n, raw in chunk if not raw.get("slug"))
         manager = self.model._default_manager
         self.slugs_in_use = set(manager.filter(slug__in=bases).values_list("slug", flat=True))
-        if self.pipelined and self.slugs_in_use:
-            # allocate_slug() will number these ("name-2"…) in the checking thread: load the numbered ones too.
-            taken = sorted(self.slugs_in_use)
-            for start in range(0, len(taken), 100):
-                numbered = functools.reduce(
-                    operator.or_, (Q(slug__startswith=f"{base}-") for base in taken[start : start + 100])
-                )
-                self.slugs_in_use.update(manager.filter(numbered).values_list("slug", flat=True))
+        if self.pipelined:
+            # allocate_slug() numbers a base that is taken ("name-2"…) in the checking thread, which cannot ask the
+            # database: load the numbered slugs of every base that may need a number.
+            numbered = sorted(b for b, n in bases.items() if n > 1 or b in self.slugs_in_use or b in self.slugs_taken)
+            for start in range(0, len(numbered), 100):
+                prefixes = (Q(slug__startswith=f"{base}-") for base in numbered[start : start + 100])
+                found = manager.filter(functools.reduce(operator.or_, prefixes)).values_list("slug", flat=True)
+                self.slugs_in_use.update(found)
 
     def claim_slug(self, slug):
         """A new record named by its slug in the file keeps that slug, so other files can refer to it."""
