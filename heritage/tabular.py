@@ -1,7 +1,9 @@
 """Spreadsheet import and export for every model: CSV/XLSX streaming, dry-run preview, all-or-nothing bulk writes.
 
 One ``TableImport`` subclass per model (in each app's ``services.py``) says which columns it reads and how rows
-match existing records. The admin, the ``import_*`` commands and the tests all call ``TableImport.run()``.
+match existing records. A ``pipelined`` importer (monuments) checks the next chunk in a second thread while the
+previous one is written, all SQL on one connection in one transaction. The admin, the ``import_*`` commands and
+the tests all call ``TableImport.run()``.
 Every write of an import goes through ``TableImport.write_objects()``; ``TableImport.update_search()`` then keeps the
 search data of each written chunk current (``heritage.search.update_search_index``).
 """
@@ -655,10 +657,11 @@ class TableImport:
                 self.prefetch_related_records(column, wanted)
 
     def prefetch_related_records(self, column, wanted):
-        """Load the related records new rows' search data reads (``search_select_related``), for ``check()``."""
+        """Load the related records new rows' search data reads (``search_select_related``), for the checking
+        thread (``pipelined``; otherwise ``search_data()`` reads what it lacks)."""
         from heritage.models import Searchable
 
-        if not issubclass(self.model, Searchable) or self.model.search_prefetch:
+        if not self.pipelined or not issubclass(self.model, Searchable) or self.model.search_prefetch:
             return
         paths = [p for p in self.model.search_select_related if p.partition("__")[0] == column]
         if paths:
