@@ -3,6 +3,9 @@
 Run it against a scratch database (it imports for real), from the project folder:
 DATABASE_URL=postgres://…/scratch DEBUG=1 python bench/time_import.py bench/data/monuments.csv
 On a machine shared with other work the wall clock mostly measures waiting for a core; the CPU sum does not.
+The import checks the next chunk in a second thread while PostgreSQL writes the previous one, so on an idle
+machine with two cores or more the wall clock is about the larger of the import's CPU time (its threads share
+one core's worth) and PostgreSQL's plus the main thread's share, not their sum. See bench/README.md.
 """
 
 import os
@@ -34,9 +37,11 @@ def main(path):
     backend, own, started = backend_cpu(pid), time.process_time(), time.perf_counter()
     call_command("import_monuments", path, verbosity=0)
     wall, own, backend = time.perf_counter() - started, time.process_time() - own, backend_cpu(pid) - backend
+    load = os.getloadavg()[0]
     print(
         f"{rows:,} rows: wall {wall:.2f} s ({rows / wall:,.0f} rows/s); CPU: import {own:.2f} s, "
-        f"PostgreSQL {backend:.2f} s, together {own + backend:.2f} s ({rows / (own + backend):,.0f} rows/CPU-second)"
+        f"PostgreSQL {backend:.2f} s, together {own + backend:.2f} s ({rows / (own + backend):,.0f} rows/CPU-second); "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
     )
 
 

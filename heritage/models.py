@@ -125,29 +125,34 @@ class AnyOf(models.Lookup):
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
+def user_stamp(verbose_name, db_index=True):
+    """``Tracked.created_by`` / ``updated_by``; a big table may leave out their index (``Monument``)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=db_index,
+    )
+
+
+def status_field(db_index=True):
+    """``Publishable.status``; a model whose indexes all start with the status may leave out its own."""
+    return models.CharField(
+        _("status"), max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT, db_index=db_index
+    )
+
+
 class Tracked(models.Model):
     """Who created and last changed a record, and when. Filled in by the admin."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_stamp(_("created by"))
+    updated_by = user_stamp(_("updated by"))
 
     class Meta:
         abstract = True
@@ -315,9 +320,7 @@ class Searchable(models.Model):
 class Publishable(Tracked):
     """A record that only reaches the public once a Publisher has published it."""
 
-    status = models.CharField(
-        _("status"), max_length=10, choices=PublishStatus.choices, default=PublishStatus.DRAFT, db_index=True
-    )
+    status = status_field()
 
     objects = PublishableQuerySet.as_manager()
 

@@ -62,6 +62,8 @@ def normalize(text):
     """
     if not text:
         return ""
+    if text.isascii():  # the same result, without the Unicode passes (most of a big import's texts)
+        return text.lower()
     # Turkish dotted capital İ lowercases to "i" + combining dot; casefold first, then strip the marks.
     text = unicodedata.normalize("NFKD", text.casefold().translate(TRANSLATION))
     return "".join(c for c in text if not unicodedata.combining(c)).translate(TRANSLATION)

@@ -1,18 +1,25 @@
 """Spreadsheet import and export for every model: CSV/XLSX streaming, dry-run preview, all-or-nothing bulk writes.
 
 One ``TableImport`` subclass per model (in each app's ``services.py``) says which columns it reads and how rows
-match existing records. The admin, the ``import_*`` commands and the tests all call ``TableImport.run()``.
+match existing records. A ``pipelined`` importer (monuments) checks the next chunk in a second thread while the
+previous one is written, all SQL on one connection in one transaction. The admin, the ``import_*`` commands and
+the tests all call ``TableImport.run()``.
 Every write of an import goes through ``TableImport.write_objects()``; ``TableImport.update_search()`` then keeps the
 search data of each written chunk current (``heritage.search.update_search_index``).
 """
 
+import contextlib
 import csv
 import datetime
 import functools
+import gc
 import io
 import json
+import operator
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -21,9 +28,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models import Q
 from django.db.models.base import ModelState
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_str, is_protected_type
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,6 +48,20 @@ MAX_REPORTED_ERRORS = 1000
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
 LIST_SEPARATOR = ";"
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off for the length of an import: rows make no reference cycles (reference
+    counting frees them), but each collection scans the chunk's thousands of objects; a fifth of the import's
+    time went there."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ImportFileError(Exception):
@@ -129,9 +152,11 @@ def read_rows(fileobj, name):
             header = [h.strip() for h in header]
             yield header
             for number, values in enumerate(reader, start=2):
-                if any(v.strip() for v in values):
+                values = [v.strip() for v in values]
+                if any(values):
                     # Our own exports put a ' before formula-like text (csv_lines); it is not part of the value.
-                    yield number, dict(zip(header, (restore_text(v.strip()) for v in values), strict=False))
+                    values = [restore_text(v) if v[:1] == "'" else v for v in values]
+                    yield number, dict(zip(header, values, strict=False))
         except UnicodeDecodeError as exc:
             raise ImportFileError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
         except csv.Error as exc:
@@ -234,8 +259,54 @@ def cached_slugify(text):
     return slugify(text)
 
 
+def quick_parser(model_field):
+    """A function turning non-empty cell text into the field's value, raising ValidationError (without a useful
+    message) when it is not valid: ``parse_field`` without the calls that cannot apply to a non-empty value of a
+    field with no choices. None for fields that need the whole of ``parse_field``."""
+    parser = model_field.__dict__.get("quick_parser", quick_parser)
+    if parser is not quick_parser:
+        return parser
+    kind = type(model_field)
+    validators = model_field.validators
+    to_python = model_field.to_python
+    parser = None
+    if (
+        model_field.choices
+        or isinstance(model_field, models.BooleanField | CountryField)
+        or kind.validate is not models.Field.validate
+        or kind.run_validators is not models.Field.run_validators
+    ):
+        pass
+    elif kind.to_python in (models.CharField.to_python, models.TextField.to_python) and all(
+        type(v) in (MaxLengthValidator, ProhibitNullCharactersValidator) for v in validators
+    ):
+        limit = model_field.max_length
+
+        def parser(raw):
+            if (limit is None or len(raw) <= limit) and "\x00" not in raw:
+                return raw
+            raise ValidationError("")
+    else:
+
+        def parser(raw):
+            value = to_python(raw)
+            if value is None or value == "":
+                raise ValidationError("")
+            for validator in validators:
+                validator(value)
+            return value
+
+    model_field.quick_parser = parser  # made once per field
+    return parser
+
+
 def parse_field(model_field, raw, column):
     """Turn cell text into the model field's Python value, or raise RowError naming the column."""
+    if raw and (quick := quick_parser(model_field)) is not None:
+        try:
+            return quick(raw)
+        except ValidationError:
+            pass  # the whole way below says what is wrong
     if isinstance(model_field, models.BooleanField):
         word = raw.strip().lower()
         if word in TRUE_WORDS:
@@ -279,6 +350,22 @@ class Pending:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass
+class Checked:
+    """A checked chunk: each row's result, the rows to write (with their numbers) and new rows' search texts."""
+
+    rows: list = field(default_factory=list)
+    pendings: list = field(default_factory=list)
+    numbers: list = field(default_factory=list)
+    search: list | None = None
+    copies: dict = field(default_factory=dict)  # model -> CopyData of its new records (copy_ahead)
+    versions: dict = field(default_factory=dict)  # model -> (pks, COPY lines of their versions without revision)
+
+
+def _no_queries(execute, sql, params, many, context):
+    raise RuntimeError(f"An import's checking thread may not query the database; load it in prepare(): {sql}")
+
+
 class TableImport:
     """Base class: subclasses set ``model``, ``key``, ``fields``, ``foreign_keys``, ``many_to_many``."""
 
@@ -291,6 +378,10 @@ class TableImport:
     help = {}  # column -> what it means, for the template and the import page
     required = ()
     chunk_size = 1000
+    # Check the next chunk in a second thread while this one is written (``_checked_in_parallel``). Only for
+    # importers whose ``prepare()`` loads everything ``build()`` reads, and whose rows never refer to records
+    # the previous chunk writes (the next chunk is prepared before the previous one is written).
+    pipelined = False
 
     def __init__(self, user=None, cite_source=None):
         self.user = user
@@ -303,9 +394,18 @@ class TableImport:
         self.templates = {}
         self.parsed = {}
         self._unchecked = None
+        self.fields_to_clean, self.valid_values = {}, set()
+        self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
+        self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
+        self.reserved, self.copies, self.versions = {}, {}, {}
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
+
+    @property
+    def offline(self):
+        """True in the checking thread: caches hold all there is (``prepare()``), and no query may be made."""
+        return self.checking_thread == threading.get_ident()
 
     # columns ----------------------------------------------------------------------------------------------------
 
@@ -394,10 +494,12 @@ class TableImport:
             )
             return result
         self.header = set(header)
-        with transaction.atomic():
+        self.copy_ahead = self.pipelined and connections[router.db_for_write(self.model)].vendor == "postgresql"
+        with transaction.atomic(), collector_paused():
             try:
-                while chunk := list(islice(rows, self.chunk_size)):
-                    self._run_chunk(chunk, result)
+                checked_chunks = self._checked_in_parallel(rows) if self.pipelined else self._checked_in_turn(rows)
+                for checked in checked_chunks:
+                    self._write_checked(checked, result)
                     if progress:
                         progress(result.total, time.monotonic() - started)
                 self.finish()
@@ -410,36 +512,126 @@ class TableImport:
         result.seconds = time.monotonic() - started
         return result
 
-    def _run_chunk(self, chunk, result):
-        self.prepare(chunk)
-        pendings, numbers = [], []
+    def _read_chunk(self, rows):
+        return list(islice(rows, self.chunk_size))
+
+    def _checked_in_turn(self, rows):
+        while chunk := self._read_chunk(rows):
+            self.prepare(chunk)
+            yield self.check(chunk)
+
+    def _checked_in_parallel(self, rows):
+        """Check chunk N+1 in a second thread while this one writes chunk N (``pipelined``).
+
+        All SQL stays on this thread's connection, in the import's one transaction: the checking thread gets
+        only what ``prepare()`` loaded, and a query there is refused (``_no_queries``). It also reads the next
+        chunk of the file. psycopg2 lets go of the GIL while it waits for PostgreSQL, so reading and checking
+        run while the database writes, on the second core.
+        """
+        alias = router.db_for_write(self.model)
+        language = translation.get_language()
+
+        def check_then_read(chunk):
+            self.checking_thread = threading.get_ident()
+            with connections[alias].execute_wrapper(_no_queries), translation.override(language):
+                return self.check(chunk), self._read_chunk(rows)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
+            chunk = self._read_chunk(rows)
+            future = None
+            if chunk:
+                self.prepare(chunk)
+                future = pool.submit(check_then_read, chunk)
+            while future is not None:
+                checked, chunk = future.result()
+                future = None
+                if chunk:
+                    self.prepare(chunk)
+                    future = pool.submit(check_then_read, chunk)
+                yield checked  # written by the caller while the next chunk is checked
+
+    def check(self, chunk):
+        """Build every row of a prepared chunk: the rows' results and what to write. No SQL needed."""
+        checked = Checked()
         for number, raw in chunk:
             key = raw.get(self.key, "")
             try:
                 pending, changed = self.build(raw, number)
             except RowError as exc:
-                result.add(RowResult(number, INVALID, key, exc.messages))
+                checked.rows.append(RowResult(number, INVALID, key, exc.messages))
                 continue
             status = NEW if pending.is_new else CHANGED if changed else UNCHANGED
-            result.add(RowResult(number, status, key or format_value(getattr(pending.obj, self.key))))
+            checked.rows.append(RowResult(number, status, key or format_value(getattr(pending.obj, self.key))))
             if status != UNCHANGED:
-                pendings.append(pending)
-                numbers.append(number)
-        if not pendings:
+                checked.pendings.append(pending)
+                checked.numbers.append(number)
+        self.stamp(checked.pendings)
+        new = [p for p in checked.pendings if p.is_new]
+        checked.search = self.search_data([p.obj for p in new])
+        if self.copy_ahead:
+            links = {name: [sorted(p.m2m.get(name, ())) for p in new] for name in self.many_to_many}
+            self.copy_new(checked, self.model, [p.obj for p in new], checked.search, links)
+            self.copy_new_extra(checked)
+        return checked
+
+    def copy_new_extra(self, checked):
+        """``copy_new()`` for the new records ``write_extra()`` writes."""
+
+    def stamp(self, pendings):
+        """Who wrote the rows and when, as the admin records it."""
+        now = timezone.now()
+        for pending in pendings:
+            obj = pending.obj
+            if pending.is_new and hasattr(obj, "created_by_id"):
+                obj.created_by = self.user
+            if hasattr(obj, "updated_by_id"):
+                obj.updated_by = self.user
+                obj.updated_at = now
+
+    def reserve(self, model, count):
+        """In ``prepare()`` (``copy_ahead``): keys for up to ``count`` new ``model`` records of the chunk."""
+        self.reserved[model] = reserve_ids(model, count)
+        ContentType.objects.get_for_model(model)  # cached for the checking thread's versions
+
+    def copy_new(self, checked, model, objects, search=None, links=None):
+        """In the checking thread (``copy_ahead``): give new records the keys ``reserve()`` took, and make the
+        COPY text of their rows and of their versions, so that writing them is sending text. ``links``:
+        many-to-many name -> the ids each record will be linked to, in order."""
+        if not objects:
             return
+        for obj, pk in zip(objects, self.reserved.pop(model), strict=False):
+            obj.pk = pk
+        data = copy_data(model, objects, search)
+        if data is None:  # written the usual way
+            for obj in objects:
+                obj.pk = None
+            return
+        checked.copies[model] = data
+        lines = self.version_lines(model, objects, links or {})
+        if lines is not None:
+            checked.versions[model] = ({obj.pk for obj in objects}, lines)
+
+    def _write_checked(self, checked, result):
+        for row in checked.rows:
+            result.add(row)
+        if not checked.pendings:
+            return
+        self.copies, self.versions = checked.copies, checked.versions
         try:
             with transaction.atomic():
-                self.write(pendings)
+                self.write(checked.pendings, search=checked.search)
         except (DatabaseError, ValidationError) as exc:
             message = _("The database refused rows %(first)s–%(last)s: %(error)s") % {
-                "first": numbers[0],
-                "last": numbers[-1],
+                "first": checked.numbers[0],
+                "last": checked.numbers[-1],
                 "error": str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__,
             }
-            result.add(RowResult(numbers[0], INVALID, "", [message]))
+            result.add(RowResult(checked.numbers[0], INVALID, "", [message]))
 
     def prepare(self, chunk):
         """Load, in a few queries, the existing records and related records this chunk refers to."""
+        if self.copy_ahead:
+            self.reserve(self.model, len(chunk))
         self.prefetch_slugs(chunk)
         keys = [raw.get(self.key) for _number, raw in chunk if raw.get(self.key)]
         self.existing = self.load_existing(keys)
@@ -458,7 +650,24 @@ class TableImport:
             for _number, raw in chunk:
                 value = raw.get(column, "")
                 wanted.update(split_list(value) if column in self.many_to_many else [value] if value else [])
+            if lookup == "slug":  # resolve() tries a name's slug too
+                wanted |= {cached_slugify(text) for text in wanted}
             self.cache_lookup(model, lookup, wanted)
+            if column in self.foreign_keys:
+                self.prefetch_related_records(column, wanted)
+
+    def prefetch_related_records(self, column, wanted):
+        """Load the related records new rows' search data reads (``search_select_related``), for the checking
+        thread (``pipelined``; otherwise ``search_data()`` reads what it lacks)."""
+        from heritage.models import Searchable
+
+        if not self.pipelined or not issubclass(self.model, Searchable) or self.model.search_prefetch:
+            return
+        paths = [p for p in self.model.search_select_related if p.partition("__")[0] == column]
+        if paths:
+            model, lookup = self.foreign_keys[column]
+            cache = self.lookup_cache.get((model, lookup), {})
+            self.related_records(column, {cache[w] for w in wanted if w in cache})
 
     def load_existing(self, keys):
         return self.model._default_manager.in_bulk(keys, field_name=self.key) if keys else {}
@@ -466,7 +675,7 @@ class TableImport:
     def cache_lookup(self, model, lookup, wanted):
         cache = self.lookup_cache.setdefault((model, lookup), {})
         missing = {w for w in wanted if w not in cache}
-        if missing:
+        if missing and not self.offline:  # offline, prepare() has loaded all there is
             if lookup == "pk":
                 missing = {w for w in missing if w.isdigit()}
             for pk, value in model._default_manager.filter(**{f"{lookup}__in": missing}).values_list("pk", lookup):
@@ -476,9 +685,9 @@ class TableImport:
     def resolve(self, column, text):
         model, lookup = {**self.foreign_keys, **self.many_to_many}[column]
         pk = self.cache_lookup(model, lookup, {text}).get(text)
-        if pk is None and lookup == "slug" and slugify(text) != text:
+        if pk is None and lookup == "slug" and cached_slugify(text) != text:
             # Spreadsheets name things ("Mosque", "Baku"); their slug is usually the slugified name.
-            pk = self.cache_lookup(model, lookup, {slugify(text)}).get(slugify(text))
+            pk = self.cache_lookup(model, lookup, {cached_slugify(text)}).get(cached_slugify(text))
         if pk is None:
             raise RowError(
                 [
@@ -632,7 +841,7 @@ class TableImport:
         # fields). Constraints are checked by the database when the chunk is written, since checking them here
         # would cost a query per row.
         try:
-            obj.clean_fields(exclude={*self.unchecked_fields(), *parsed})
+            self.clean_fields(obj, parsed)
             obj.clean()
             if hasattr(obj, "latitude") and (obj.latitude is None) != (obj.longitude is None):
                 raise ValidationError(_("latitude and longitude: give both or neither."))
@@ -640,6 +849,24 @@ class TableImport:
             if hasattr(exc, "error_dict"):
                 raise RowError([f"{name}: {m}" for name, ms in exc.message_dict.items() for m in ms]) from exc
             raise RowError(exc.messages) from exc
+
+    def clean_fields(self, obj, parsed):
+        """``obj.clean_fields()`` for the fields not read from the file, skipped for values already found valid
+        (a new record's defaults are the same on every row)."""
+        exclude = {*self.unchecked_fields(), *parsed}
+        key = tuple(parsed)
+        fields = self.fields_to_clean.get(key)
+        if fields is None:
+            fields = self.fields_to_clean[key] = [f.attname for f in self.model._meta.fields if f.name not in exclude]
+        try:
+            values = (key, *(getattr(obj, name) for name in fields))
+            known = values in self.valid_values
+        except TypeError:  # an unhashable value: check it every time
+            values, known = None, False
+        if not known:
+            obj.clean_fields(exclude=exclude)
+            if values is not None:
+                self.valid_values.add(values)
 
     def unchecked_fields(self):
         # Foreign keys were resolved to existing rows above; validating them again costs a query per row.
@@ -658,8 +885,18 @@ class TableImport:
         if not hasattr(self.model, "slug"):
             return
         source = getattr(self.model, "slug_source", "name")
-        bases = {self.base_slug(raw.get(source, ""), "") for _n, raw in chunk if not raw.get("slug")} - {""}
-        self.slugs_in_use = set(self.model._default_manager.filter(slug__in=bases).values_list("slug", flat=True))
+        fallback = self.model._meta.model_name  # as allocate_slug() makes them
+        bases = Counter(self.base_slug(raw.get(source, ""), fallback) for _n, raw in chunk if not raw.get("slug"))
+        manager = self.model._default_manager
+        self.slugs_in_use = set(manager.filter(slug__in=bases).values_list("slug", flat=True))
+        if self.pipelined:
+            # allocate_slug() numbers a base that is taken ("name-2"…) in the checking thread, which cannot ask the
+            # database: load the numbered slugs of every base that may need a number.
+            numbered = sorted(b for b, n in bases.items() if n > 1 or b in self.slugs_in_use or b in self.slugs_taken)
+            for start in range(0, len(numbered), 100):
+                prefixes = (Q(slug__startswith=f"{base}-") for base in numbered[start : start + 100])
+                found = manager.filter(functools.reduce(operator.or_, prefixes)).values_list("slug", flat=True)
+                self.slugs_in_use.update(found)
 
     def claim_slug(self, slug):
         """A new record named by its slug in the file keeps that slug, so other files can refer to it."""
@@ -676,7 +913,7 @@ class TableImport:
         while (
             candidate in self.slugs_taken
             or candidate in self.slugs_in_use
-            or (candidate != base and manager.filter(slug=candidate).exists())
+            or (candidate != base and not self.pipelined and manager.filter(slug=candidate).exists())
         ):
             candidate = f"{base}-{n}"
             n += 1
@@ -685,21 +922,18 @@ class TableImport:
 
     # writing ----------------------------------------------------------------------------------------------------
 
-    def write(self, pendings):
-        """Write one chunk of valid rows: the records, their relations, search data and versions for history."""
-        now = timezone.now()
+    def write(self, pendings, search=None):
+        """Write one chunk of valid rows: the records, their relations, search data and versions for history.
+
+        ``search``: the new records' search texts, from ``search_data()`` when the chunk was checked.
+        """
         new = [p.obj for p in pendings if p.is_new]
         old = [p.obj for p in pendings if not p.is_new]
-        for obj in new:
-            if hasattr(obj, "created_by_id"):
-                obj.created_by = self.user
-        for obj in [*new, *old]:
-            if hasattr(obj, "updated_by_id"):
-                obj.updated_by = self.user
-                obj.updated_at = now
         # New records get their search data in the same write (one COPY on PostgreSQL) when it can be computed
         # from the record and the records it points to; anything else is indexed after the chunk is written.
-        indexed = self.write_objects(self.model, new, old, self.update_fields(), search=self.search_data(new))
+        indexed = self.write_objects(
+            self.model, new, old, self.update_fields(), search=search, data=self.copies.get(self.model)
+        )
         for name in self.many_to_many:
             self.add_m2m(name, [(p.obj.pk, p.m2m[name]) for p in pendings if p.m2m.get(name)])
         self.write_extra(pendings)
@@ -718,7 +952,8 @@ class TableImport:
 
         if not objects or not issubclass(self.model, Searchable) or self.model.search_prefetch:
             return None
-        self.attach_related(objects, self.model.search_select_related)
+        if not self.attach_related(objects, self.model.search_select_related):
+            return None  # indexed after they are written (update_search)
         postgres = is_postgresql(router.db_for_write(self.model))
         texts = []
         for obj in objects:
@@ -728,24 +963,32 @@ class TableImport:
         return texts
 
     def attach_related(self, objects, paths):
-        """Give ``objects`` their related records named in ``paths`` ("place", "place__parent") from a cache."""
-        nested = {}
-        for path in paths:
-            first, _sep, rest = path.partition("__")
-            nested.setdefault(first, [])
-            if rest:
-                nested[first].append(rest)
-        for name, deeper in nested.items():
+        """Give ``objects`` their related records named in ``paths`` ("place", "place__parent") from a cache.
+
+        Returns False when some are not loaded and cannot be (in the checking thread)."""
+        for name in dict.fromkeys(path.partition("__")[0] for path in paths):
             model_field = self.model._meta.get_field(name)
-            cache = self.lookup_cache.setdefault(("related", name), {})
-            missing = {getattr(obj, model_field.attname) for obj in objects} - {None} - set(cache)
-            if missing:
-                related = model_field.related_model._base_manager.select_related(*deeper)
-                cache.update(related.in_bulk(missing))
+            cache = self.related_records(name, {getattr(obj, model_field.attname) for obj in objects} - {None})
             for obj in objects:
                 pk = getattr(obj, model_field.attname)
                 if pk is not None:
+                    if pk not in cache:
+                        return False
                     model_field.set_cached_value(obj, cache[pk])
+        return True
+
+    def related_records(self, name, pks):
+        """The records the relation ``name`` points to, by pk, with what ``search_select_related`` follows from
+        them ("place__parent"); each is read once per import."""
+        model_field = self.model._meta.get_field(name)
+        cache = self.lookup_cache.setdefault(("related", name), {})
+        missing = set(pks) - set(cache)
+        if missing and not self.offline:
+            prefix = f"{name}__"
+            deeper = [p[len(prefix) :] for p in self.model.search_select_related if p.startswith(prefix)]
+            related = model_field.related_model._base_manager.select_related(*deeper)
+            cache.update(related.in_bulk(missing))
+        return cache
 
     def update_search(self, pks):
         """Index records written without their search data (changed rows, meetings), after their relations
@@ -767,14 +1010,15 @@ class TableImport:
         return names
 
     @staticmethod
-    def write_objects(model, new, changed, update_fields, search=None):
+    def write_objects(model, new, changed, update_fields, search=None, data=None):
         """The one place imports write records in bulk (no save(): see ``search_data()`` and ``update_search()``).
 
-        ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. Returns whether the new
-        records were written with all their search data.
+        ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. ``data``: the new
+        rows' COPY text made when they were checked (``copy_new``). Returns whether the new records were written
+        with all their search data.
         """
         invalidate_cached_pages()  # bulk writes send no signals
-        copied = bool(new) and copy_insert(model, new, search=search)
+        copied = bool(new) and copy_insert(model, new, search=search, data=data)
         if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
         if changed:
@@ -812,6 +1056,14 @@ class TableImport:
                 comment=_("Imported %(model)s from a file") % {"model": self.model._meta.verbose_name_plural},
             )
         model = type(objects[0])
+        ready = self.versions.pop(model, None)
+        if ready is not None:  # made by the checking thread (copy_new), all but the revision
+            pks, lines = ready
+            prefix = f"{self.revision.pk},"
+            copy_text(Version, VERSION_COLUMNS, "".join(prefix + line for line in lines))
+            objects = [obj for obj in objects if obj.pk not in pks]
+            if not objects:
+                return
         options = _get_options(model)
         content_type = ContentType.objects.get_for_model(model)
         db = router.db_for_write(model)
@@ -819,32 +1071,33 @@ class TableImport:
         plain = [name for name in options.fields if name not in {f.name for f in many}]
         if options.format == "json" and self.versions_in_database(model, objects, plain, many, content_type, db):
             return
-        data = serialize(model, objects, plain)
         # The serializer would query each record's many-to-many relations one by one; read them per chunk.
+        links = {}
         for relation in many:
             through = relation.remote_field.through
             source, target = relation.m2m_field_name() + "_id", relation.m2m_reverse_field_name() + "_id"
-            linked = {}
+            linked = links[relation.name] = {}
             pks = [obj.pk for obj in objects]
             for pk, other in through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target):
                 linked.setdefault(pk, []).append(other)
-            for obj, item in zip(objects, data, strict=True):
-                item["fields"][relation.name] = sorted(linked.get(obj.pk, []))
-        values = [
-            (
-                self.revision.pk,
-                content_type.pk,
-                force_str(obj.pk),
-                db,
-                options.format,
-                json.dumps([item]),
-                force_str(obj)[:191],
-            )
-            for obj, item in zip(objects, data, strict=True)
+        values = [(self.revision.pk, *row) for row in version_values(model, objects, links)]
+        if not copy_rows(Version, VERSION_COLUMNS, values):
+            versions = [Version(**dict(zip(VERSION_COLUMNS, row, strict=True))) for row in values]
+            Version.objects.bulk_create(versions, batch_size=1000)
+
+    def version_lines(self, model, objects, links):
+        """COPY lines (CSV, without the leading revision) of the versions of new records whose relations are
+        ``links`` (name -> {record: ids}); None if the model keeps no history or a value cannot be copied."""
+        from reversion.revisions import is_registered
+
+        if not is_registered(model):
+            return None
+        linked = {name: {obj.pk: ids for obj, ids in zip(objects, lists, strict=True)} for name, lists in links.items()}
+        # Every text quoted (a quoted \N is text, not null), with its quotes doubled, as the csv module would.
+        return [
+            f"{content_type},{pk},{quoted(db)},{quoted(format)},{quoted(data)},{quoted(text)}\n"
+            for content_type, pk, db, format, data, text in version_values(model, objects, linked)
         ]
-        columns = ["revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"]
-        if not copy_rows(Version, columns, values):
-            Version.objects.bulk_create([Version(**dict(zip(columns, row, strict=True))) for row in values], 1000)
 
     def versions_in_database(self, model, objects, names, many, content_type, db):
         """PostgreSQL writes the versions itself, serialising the rows just written with ``json_build_object``.
@@ -904,6 +1157,35 @@ class TableImport:
         return True
 
 
+def quoted(text):
+    """A CSV field that is always text."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+VERSION_COLUMNS = ["revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"]
+
+
+def version_values(model, objects, links):
+    """reversion's version columns after ``revision_id`` for each object, serialised in Python as reversion does;
+    ``links``: many-to-many name -> {pk: related ids}."""
+    from reversion.revisions import _get_options
+
+    options = _get_options(model)
+    content_type = ContentType.objects.get_for_model(model)
+    db = router.db_for_write(model)
+    many = [f for f in model._meta.local_many_to_many if f.name in options.fields]
+    plain = [name for name in options.fields if name not in {f.name for f in many}]
+    data = serialize(model, objects, plain)
+    for relation in many:
+        linked = links.get(relation.name, {})
+        for obj, item in zip(objects, data, strict=True):
+            item["fields"][relation.name] = sorted(linked.get(obj.pk, []))
+    return [
+        (content_type.pk, force_str(obj.pk), db, options.format, json.dumps([item]), force_str(obj)[:191])
+        for obj, item in zip(objects, data, strict=True)
+    ]
+
+
 def serialize(model, objects, names):
     """What Django's "python" serializer gives for reversion's versions, without its per-object overhead."""
     fields = [model._meta.get_field(name) for name in names]
@@ -912,30 +1194,35 @@ def serialize(model, objects, names):
     # Dates, times and decimals as DjangoJSONEncoder writes them, once per distinct value, so that json.dumps()
     # gets only plain values and stays in its fast path.
     encoder, encoded = DjangoJSONEncoder(), {}
+
+    def encode(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
+        text = encoded.get(key)
+        if text is None:
+            text = encoded[key] = encoder.default(value)
+        return text
+
     # Plain fields are read straight from the instance; others (countries…) through the field, as the serializer.
-    plan = [(f.name, f.attname, f.remote_field is not None or type(f) in PLAIN_FIELDS, f) for f in fields]
+    plain = [f.remote_field is not None or type(f) in PLAIN_FIELDS for f in fields]
+    other = [(i, f) for i, f in enumerate(fields) if not plain[i]]
+    # Columns whose values are dates, times or decimals: the only ones that need encoding.
+    encoded_types = (models.DecimalField, models.DateField, models.TimeField)
+    typed = [i for i, f in enumerate(fields) if isinstance(f, encoded_types) or not plain[i]]
+    keys = [f.name for f in fields]
+    values_of = operator.itemgetter(*[f.attname for f in fields])
     data = []
     for obj in objects:
-        values, attributes = {}, obj.__dict__
-        for name, attname, is_plain, model_field in plan:
-            if is_plain:
-                value = attributes[attname]
-            else:
-                value = model_field.value_from_object(obj)
-                if not is_protected_type(value):
-                    value = model_field.value_to_string(obj)
-            if value is None or type(value) is str or type(value) is int or type(value) is bool:
-                pass
-            elif isinstance(value, Decimal):
-                value = str(value)
-            elif isinstance(value, datetime.date | datetime.time):
-                key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
-                text = encoded.get(key)
-                if text is None:
-                    text = encoded[key] = encoder.default(value)
-                value = text
-            values[name] = value
-        data.append({"model": label, "pk": obj.pk, "fields": values})
+        values = list(values_of(obj.__dict__)) if len(fields) > 1 else [values_of(obj.__dict__)]
+        for i, model_field in other:
+            value = model_field.value_from_object(obj)
+            values[i] = value if is_protected_type(value) else model_field.value_to_string(obj)
+        for i in typed:
+            value = values[i]
+            if value is not None and isinstance(value, Decimal | datetime.date | datetime.time):
+                values[i] = encode(value)
+        data.append({"model": label, "pk": obj.pk, "fields": dict(zip(keys, values, strict=True))})
     return data
 
 
@@ -946,75 +1233,108 @@ def copy_rows(model, columns, rows):
         return False
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    copy_text(model, columns, buffer.getvalue())
     return True
 
 
-def copy_insert(model, objects, search=None):
+def copy_text(model, columns, text):
+    """Send CSV ``text`` (``NULL`` marks a null) to ``model``'s table with COPY (PostgreSQL)."""
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", io.StringIO(text))
+
+
+@dataclass
+class CopyData:
+    """New rows of one model as COPY's CSV text, made before they are sent (``copy_data``, ``copy_insert``)."""
+
+    model: type
+    columns: list
+    text: str
+    search: bool  # the text ends with the (A, B, C) search texts of each row
+
+
+def copy_data(model, objects, search=None):
+    """The CSV text ``copy_insert`` sends for ``objects``, which have their primary keys. None when a value
+    cannot go through COPY (text that reads as its NULL marker): then INSERT must write them.
+
+    Pure Python (``connection`` only converts values), so an import's checking thread can make it.
+    """
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    if search is not None:
+        fields = [f for f in fields if f.column != "search_vector"]
+    # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
+    # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
+    now = timezone.now()
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    converted = [(i, f) for i, f in enumerate(fields) if type(f) not in PLAIN_FIELDS and f.attname not in stamped]
+    values_of = operator.itemgetter(*[f.attname for f in fields])
+    rows = []
+    for obj in objects:
+        values = obj.__dict__
+        for attname in stamped:
+            values[attname] = now
+        row = list(values_of(values)) if len(fields) > 1 else [values_of(values)]
+        for i, model_field in converted:
+            row[i] = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
+        if NULL in row:
+            return None
+        rows.append([NULL if value is None else value for value in row])
+    if search is not None:
+        for row, texts in zip(rows, search, strict=True):
+            if NULL in texts:
+                return None
+            row.extend(texts)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return CopyData(model, [f.column for f in fields], buffer.getvalue(), search is not None)
+
+
+def reserve_ids(model, count):
+    """``count`` new primary keys from ``model``'s own sequence (PostgreSQL)."""
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def copy_insert(model, objects, search=None, data=None):
     """Insert new rows with PostgreSQL's COPY, several times faster than INSERT for big imports.
 
     Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
     ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
     Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C) normalised texts
     per object) the rows go through a temporary table and get their search vector as they are inserted
-    (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it).
+    (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it). ``data``: the rows'
+    text made beforehand by ``copy_data()`` (the objects have their keys already).
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql" or not objects:
         return False
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated and (search is None or f.column != "search_vector")]
-    # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
-    # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
-    now = timezone.now()
-    stamped = [getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields]
-    plain = [type(f) in PLAIN_FIELDS and not auto for f, auto in zip(fields, stamped, strict=True)]
-    layout = [(f, f.attname, is_plain, auto) for f, is_plain, auto in zip(fields, plain, stamped, strict=True)]
-    rows = []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+    if data is None:
+        for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
             obj.pk = pk
-            row = []
-            values = obj.__dict__
-            for model_field, attname, is_plain, auto in layout:
-                if is_plain:
-                    value = values[attname]
-                elif auto:
-                    value = values[attname] = now
-                else:
-                    value = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
-                if value is None:
-                    value = NULL
-                elif value == NULL:
-                    return False  # text that reads as COPY's NULL marker: let INSERT handle it
-                row.append(value)
-            rows.append(row)
-        if search is not None:
-            for row, texts in zip(rows, search, strict=True):
-                if NULL in texts:
-                    return False
-                row.extend(texts)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(meta.db_table)
-        if search is None:
+        data = copy_data(model, objects, search)
+        if data is None:
+            return False
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in data.columns)
+    table = quote(model._meta.db_table)
+    buffer = io.StringIO(data.text)
+    with connection.cursor() as cursor:
+        if not data.search:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         else:
             from heritage.search import VECTOR_SQL
 
             # Copied as they are, then inserted with the vector computed by the database: one write of each row.
-            stage = connection.ops.quote_name(f"import_stage_{meta.db_table}")
+            stage = quote(f"import_stage_{model._meta.db_table}")
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
             cursor.execute(
                 f"ALTER TABLE {stage} ADD COLUMN IF NOT EXISTS search_a text, "

@@ -22,7 +22,9 @@ from heritage.models import (
     coordinate_constraints,
     format_partial_date,
     split_names,
+    status_field,
     unique_slug,
+    user_stamp,
     validate_order,
 )
 from heritage.search import search_indexes
@@ -241,8 +243,13 @@ class Monument(Searchable, Publishable):
         choices=Condition.choices,
         default=Condition.UNKNOWN,
         editable=False,
-        db_index=True,
     )
+    # Indexes cost every import and save of a million rows. Not kept: the status's own (every index of
+    # Meta.indexes starts with it), the "LIKE" copies of status and current_condition (never searched by
+    # pattern) and who created or last changed a monument (never filtered on; deleting a user is rare).
+    status = status_field(db_index=False)
+    created_by = user_stamp(_("created by"), db_index=False)
+    updated_by = user_stamp(_("updated by"), db_index=False)
 
     objects = MonumentQuerySet.as_manager()
 
@@ -262,6 +269,7 @@ class Monument(Searchable, Publishable):
             models.Index(F("status"), BUILT_YEAR, F("name"), F("id"), name="monument_status_built_name_id"),
             # The map's bounding box: a range on latitude, longitude checked from the same index entries.
             models.Index(fields=["latitude", "longitude"], name="monument_coordinates"),
+            models.Index(fields=["current_condition"], name="monument_current_condition"),
             *search_indexes("monument"),
         ]
         constraints = [

@@ -51,6 +51,7 @@ class MonumentImport(TableImport):
     readonly = ("current_condition",)
     required = ("name", "monument_type")
     chunk_size = 2000
+    pipelined = True  # prepare() loads all that build() reads; a row never refers to a monument of the file
     help = {
         "slug": _("the monument's identifier in addresses; leave blank for a new monument to derive it from the name"),
         "alternative_names": _("other names, one per line"),
@@ -79,14 +80,16 @@ class MonumentImport(TableImport):
         )
         return [*values, obj.current_condition]
 
-    def write(self, pendings):
+    def write(self, pendings, search=None):
         # Bulk writes send no signals: the map's counts move by what this chunk changed, in three queries.
         tracker = MapCellTracker([p.obj.pk for p in pendings if not p.is_new], lock=True).begin()
-        super().write(pendings)
+        super().write(pendings, search=search)
         tracker.end(p.obj.pk for p in pendings)
 
     def prepare(self, chunk):
         super().prepare(chunk)
+        if self.copy_ahead:
+            self.reserve(Registration, len(chunk))
         self.registrations = {}
         for registration in Registration.objects.filter(monument__in=list(self.existing.values())):
             self.registrations.setdefault(registration.monument_id, {})[registration.registry] = registration
@@ -132,18 +135,28 @@ class MonumentImport(TableImport):
         pending.extra["registration"] = registration
         return changed
 
-    def write_extra(self, pendings):
+    def copy_new_extra(self, checked):
+        new = self.registrations_to_write(checked.pendings)[0]
+        if all(registration.monument_id for registration in new):  # their monuments have their keys
+            self.copy_new(checked, Registration, new)
+
+    def registrations_to_write(self, pendings):
         new, changed = [], []
         for pending in pendings:
             registration = pending.extra.get("registration")
             if registration is None:
                 continue
-            if registration.pk is None:
+            if registration._state.adding:
                 registration.monument_id = pending.obj.pk
                 new.append(registration)
             else:
                 changed.append(registration)
-        self.write_objects(Registration, new, changed, ["number", "significance", "registered_on"])
+        return new, changed
+
+    def write_extra(self, pendings):
+        new, changed = self.registrations_to_write(pendings)
+        fields = ["number", "significance", "registered_on"]
+        self.write_objects(Registration, new, changed, fields, data=self.copies.get(Registration))
         self.record_versions(new + changed)
 
 

@@ -96,6 +96,67 @@ def test_a_failing_row_rolls_back_the_whole_import(register):
     assert Registration.objects.count() == 1
 
 
+def test_a_monument_file_of_many_chunks_is_checked_while_the_previous_chunk_is_written(
+    register, superuser, monkeypatch
+):
+    # MonumentImport checks chunk N+1 in a second thread while chunk N is written: what one chunk takes (slugs,
+    # registration numbers) the next must see, a bad row in the last chunk still undoes the first, and every
+    # record gets its search data and history.
+    monkeypatch.setattr(MonumentImport, "chunk_size", 2)
+    f.MonumentFactory(name="Old Mosque", slug="old-mosque-2", monument_type=register.monument_type)
+    f.MonumentFactory(name="Juma Mosque", slug="juma-mosque-2", monument_type=register.monument_type)
+    source = f.SourceFactory()
+    header = ["name", "monument_type", "place", "sources", "registry", "registration_number", "significance"]
+    rows = [
+        ["Old Mosque", "Mosque", "shusha", str(source.pk), "State register", "201", "national"],
+        ["Juma Mosque", "mosque", "", "", "", "", ""],
+        ["Old Mosque", "mosque", "shusha", "", "State register", "202", "local"],
+        ["Juma Mosque", "mosque", "", "", "", "", ""],
+        ["Blagojević Bridge", "mosque", "", str(source.pk), "", "", ""],
+        ["Old Mosque", "mosque", "", "", "", "", ""],
+    ]
+    bad = ["Late Mosque", "mosque", "", "", "State register", "201", "local"]  # number taken three chunks before
+    result = run(MonumentImport(user=superuser), header, [*rows, bad], dry_run=False)
+    assert not result.committed
+    assert [(r.number, r.errors) for r in result.invalid] == [
+        (8, ["registration_number: 201 is already used in State register."])
+    ]
+    assert Monument.objects.count() == 3 and Registration.objects.count() == 1 and not Version.objects.exists()
+
+    result = run(MonumentImport(user=superuser), header, rows, dry_run=False)
+    assert result.committed and result.counts == {"new": 6}, result.invalid
+    slugs = set(Monument.objects.filter(name="Old Mosque").values_list("slug", flat=True))
+    assert slugs == {"old-mosque", "old-mosque-2", "old-mosque-3", "old-mosque-4", "old-mosque-5"}
+    # "juma-mosque" was free, "juma-mosque-2" was not: the second Juma Mosque skips it, although its chunk was
+    # prepared before the first one's was written.
+    slugs = set(Monument.objects.filter(name="Juma Mosque").values_list("slug", flat=True))
+    assert slugs == {"juma-mosque", "juma-mosque-2", "juma-mosque-3"}
+    assert list(Monument.objects.search("Blagojevic").values_list("sources", flat=True)) == [source.pk]
+    assert Monument.objects.search("Shusha").count() == 3  # the place's name, loaded for the checking thread
+    assert dict(Registration.objects.filter(number__in=["201", "202"]).values_list("number", "monument__slug")) == {
+        "201": "old-mosque-3",
+        "202": "old-mosque-4",
+    }
+    imported = Monument.objects.exclude(slug__in=["old-mosque", "old-mosque-2", "juma-mosque-2"])
+    assert all(m.created_by == superuser and m.updated_by == superuser for m in imported)
+    for obj in [*imported, *Registration.objects.filter(number__in=["201", "202"])]:
+        version = Version.objects.get_for_object(obj).get()
+        assert version.field_dict["id"] == obj.pk and version.object_repr == str(obj)
+    assert Version.objects.get_for_object(Monument.objects.get(slug="old-mosque-3")).get().field_dict["sources"] == [
+        source.pk
+    ]
+
+
+def test_the_checking_thread_may_not_query_the_database(register, monkeypatch):
+    def build_extra(self, raw, pending):
+        return Monument.objects.exists()
+
+    monkeypatch.setattr(MonumentImport, "build_extra", build_extra)
+    with pytest.raises(RuntimeError, match="checking thread may not query"):
+        run(MonumentImport(), ["name", "monument_type"], [["Juma Mosque", "mosque"]], dry_run=False)
+    assert Monument.objects.count() == 1
+
+
 def test_a_key_repeated_in_the_file_is_refused_and_nothing_saved(register):
     result = run(
         MonumentImport(),
