@@ -410,6 +410,22 @@ def test_import_monuments_command_dry_run_then_import(tmp_path, register, capsys
     assert Monument.objects.count() == 31
 
 
+def test_monument_import_switches_threads_often_and_restores_the_interval(tmp_path, register, monkeypatch):
+    """A pipelined import shortens Python's thread switch interval for its own length only: the setting is
+    process-wide (a threaded gunicorn worker serves other requests with it), so a failed import restores it too."""
+    import sys
+
+    seen = []
+    original = sys.setswitchinterval
+    monkeypatch.setattr(sys, "setswitchinterval", lambda value: (seen.append(value), original(value)))
+    before = sys.getswitchinterval()
+    call_command("import_monuments", write_csv(tmp_path, ["name", "monument_type"], [["A", "mosque"]]))
+    with pytest.raises(CommandError):
+        call_command("import_monuments", write_csv(tmp_path, ["name", "monument_type"], [["B", "no-such-type"]]))
+    assert seen == [0.0005, before, 0.0005, before]
+    assert sys.getswitchinterval() == before
+
+
 def test_import_command_fails_loudly_and_saves_nothing(tmp_path, register, editor):
     path = write_csv(tmp_path, ["name", "monument_type", "status"], [["A", "mosque", "draft"], ["B", "x", "draft"]])
     with pytest.raises(CommandError, match="Nothing imported"):
