@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core.cache import cache
 
-from heritage.models import DatePrecision, PublishStatus
-from meetings.models import Meeting
+from heritage.models import DatePrecision, PlaceKind, PublishStatus
+from meetings.models import Meeting, OutcomeKind
 from tests import factories as f
 from tests.public import GARBAGE, assert_no_raw_echo, body, csv_rows, json_results
 
@@ -216,3 +216,56 @@ def test_draft_participants_and_events_do_not_make_a_meeting_findable_until_publ
     meeting.event.save()
     for word in ["Zarina", "Quiet"]:
         assert list(Meeting.objects.published().search(word)) == [meeting], word
+
+
+def test_export_pins_every_column_of_a_full_meeting(client):
+    """Each cell of the meeting export, for a meeting with everything: a published event's short name, a place
+    with its parent, participants whose person or organization is a draft (never named), topics, outcomes and
+    sources in the record page's order. The CSV and the JSON carry the same values."""
+    country = f.PlaceFactory(name="Serbia", kind=PlaceKind.COUNTRY, country="RS")
+    town = f.PlaceFactory(name="Belgrade", parent=country, country="RS")
+    minister = f.PersonFactory(name="Ana Petrović")
+    hidden = f.PersonFactory(name="Hidden Person", status=PublishStatus.DRAFT)
+    ministry = f.OrganizationFactory(name="Ministry of Culture")
+    secret = f.OrganizationFactory(name="Secret Office", status=PublishStatus.DRAFT)
+    meeting = f.MeetingFactory(
+        title="Talks in Belgrade",
+        date=datetime.date(2023, 3, 1),
+        date_precision=DatePrecision.MONTH,
+        event=f.EventFactory(name="Conference on culture", short_name="CC"),
+        place=town,
+        summary="They talked.",
+    )
+    meeting.topics.add(f.TopicFactory(name="Zeta topic"), f.TopicFactory(name="Alpha topic"))
+    older = f.SourceFactory(title="Older report", url="", published_on=datetime.date(2023, 3, 2))
+    newer = f.SourceFactory(title="Newer report", url="https://example.org/n", published_on=datetime.date(2023, 4, 2))
+    meeting.sources.add(older, newer)
+    f.ParticipantFactory(
+        meeting=meeting, person=minister, organization=ministry, role="Minister", represented_country="RS"
+    )
+    f.ParticipantFactory(meeting=meeting, person=hidden, organization=secret, role="", description="A delegate")
+    f.ParticipantFactory(meeting=meeting, person=hidden, organization=secret, role="Aide", represented_country="AZ")
+    f.ParticipantFactory(meeting=meeting, person=None, organization=ministry, role="Host", represented_country="AZ")
+    f.OutcomeFactory(meeting=meeting, text="First agreement.")
+    f.OutcomeFactory(meeting=meeting, kind=OutcomeKind.STATEMENT, text="A statement.")
+    f.MeetingFactory(title="Without anything", event=f.EventFactory(status=PublishStatus.DRAFT))
+
+    rows = {row["slug"]: row for row in csv_rows(client.get("/meetings/export.csv"))}
+    full, bare = rows[meeting.slug], rows["without-anything"]
+    assert full["url"] == f"http://testserver/meetings/{meeting.slug}/"
+    assert (full["title"], full["date"], full["date_precision"]) == ("Talks in Belgrade", "2023-03-01", "month")
+    assert (full["event"], full["place"], full["summary"]) == ("CC", "Belgrade, Serbia", "They talked.")
+    assert full["participants"] == (
+        "Ana Petrović (Minister, Ministry of Culture) [RS] | A delegate | (not yet published) (Aide) [AZ]"
+        " | Ministry of Culture (Host) [AZ]"
+    )
+    assert full["countries_represented"] == "AZ | RS"
+    assert full["topics"] == "Alpha topic | Zeta topic"
+    assert full["outcomes"] == "agreement: First agreement. | statement: A statement."
+    assert full["sources"] == f"{newer} <https://example.org/n> | {older}"
+    assert "Hidden" not in full["participants"] and "Secret" not in full["participants"]
+    assert [bare[k] for k in ("event", "place", "participants", "topics", "outcomes", "sources")] == [""] * 6
+    item = next(r for r in json_results(client.get("/meetings/export.json")) if r["slug"] == meeting.slug)
+    del full["updated_at"]  # the JSON gives times in ECMAScript form, the CSV in ISO 8601 with microseconds
+    assert item.pop("updated_at").startswith(meeting.updated_at.date().isoformat())
+    assert {k: str(v) for k, v in item.items()} == dict(full)
