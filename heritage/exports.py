@@ -6,10 +6,12 @@ import io
 import json
 import re
 from decimal import Decimal
+from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 CHUNK_SIZE = 2000
@@ -170,6 +172,20 @@ def rows_in_a_transaction(using, rows):
             yield from rows
         except GeneratorExit:
             return
+
+
+def chunks(rows, size):
+    """``rows`` in lists of ``size``: an export reads each chunk's related rows in a few queries."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def record_url(request, viewname):
+    """A function giving the absolute URL of the record page ``viewname`` for a slug: ``reverse()`` once per
+    export, not per row (slugs need no quoting)."""
+    start, end = request.build_absolute_uri(reverse(viewname, args=["SLUG"])).split("SLUG")
+    return lambda slug: start + slug + end
 
 
 def invalid_filters_response(names):

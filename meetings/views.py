@@ -1,7 +1,6 @@
 """Public pages for meetings and the people, organizations, events and topics around them, and meeting exports."""
 
 import datetime
-from itertools import islice
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -10,7 +9,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from heritage.exports import CHUNK_SIZE, invalid_filters_response, rows_in_a_transaction, stream_csv, stream_json
+from heritage.exports import (
+    CHUNK_SIZE,
+    chunks,
+    invalid_filters_response,
+    record_url,
+    rows_in_a_transaction,
+    stream_csv,
+    stream_json,
+)
 from heritage.listing import FilteredListView, filter_data, filter_errors
 from heritage.models import PlaceKind, PublishStatus, Source
 from meetings.filters import MeetingFilterSet, participant_exists
@@ -233,41 +240,45 @@ def _related_texts(ids):
         ).items()
     }
     links = _by_meeting(
-        Meeting.sources.through.objects.filter(meeting_id__in=ids)
-        .order_by(*(f"-source__{f[1:]}" if f.startswith("-") else f"source__{f}" for f in Source._meta.ordering))
-        .values_list("meeting_id", "source_id")
+        Meeting.sources.through.objects.filter(meeting_id__in=ids).values_list("meeting_id", "source_id")
     )
-    sources = Source.objects.in_bulk({pk for pks in links.values() for pk in pks})
-    texts = {pk: f"{s} <{s.url}>" if s.url else str(s) for pk, s in sources.items()}
-    return participants, topics, outcomes, {m: [texts[pk] for pk in pks] for m, pks in links.items()}
+    # In Source's own order, as meeting.sources.all() gives them: each meeting's sources are listed in it.
+    sources = Source.objects.filter(pk__in={pk for pks in links.values() for pk in pks})
+    texts = {s.pk: f"{s} <{s.url}>" if s.url else str(s) for s in sources}
+    rank = {pk: i for i, pk in enumerate(texts)}
+    return (
+        participants,
+        topics,
+        outcomes,
+        {m: [texts[pk] for pk in sorted(pks, key=rank.__getitem__)] for m, pks in links.items()},
+    )
 
 
 def export_rows(queryset, request):
     """Export rows as dicts, in the list's order: the meetings' own columns streamed in chunks, and for each chunk
     its participants, topics, outcomes and sources in four queries (memory stays flat)."""
-    base = request.build_absolute_uri("/").rstrip("/")
-    path = reverse("meetings:meeting_detail", args=["-"])[:-2]
+    url = record_url(request, "meetings:meeting_detail")
     rows = rows_in_a_transaction(queryset.db, queryset.values(*MEETING_FIELDS).iterator(chunk_size=CHUNK_SIZE))
-    while chunk := list(islice(rows, CHUNK_SIZE)):
+    for chunk in chunks(rows, CHUNK_SIZE):
         participants, topics, outcomes, sources = _related_texts([m["pk"] for m in chunk])
         for m in chunk:
             pk = m["pk"]
             people = participants.get(pk, [])
-            yield _export_row(m, base + path, people, topics.get(pk, []), outcomes.get(pk, []), sources.get(pk, []))
+            yield _export_row(m, url, people, topics.get(pk, []), outcomes.get(pk, []), sources.get(pk, []))
 
 
-def _export_row(m, url_prefix, participants, topics, outcomes, sources):
+def _export_row(m, url, participants, topics, outcomes, sources):
     event = m["event__short_name"] or m["event__name"] if m["event__status"] == PublishStatus.PUBLISHED else ""
     place = m["place__name"] or ""
     if place and m["place__parent_id"] and m["place__kind"] != PlaceKind.COUNTRY:
         place = f"{place}, {m['place__parent__name']}"
     return {
         "slug": m["slug"],
-        "url": f"{url_prefix}{m['slug']}/",
+        "url": url(m["slug"]),
         "title": m["title"],
         "date": m["date"],
         "date_precision": m["date_precision"],
-        "event": event or "",
+        "event": event,
         "place": place,
         "format": m["format"],
         "summary": m["summary"],

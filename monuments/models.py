@@ -705,10 +705,10 @@ class MapCellQuerySet(models.QuerySet):
         rows = sorted((*key, *delta) for key, delta in deltas.items() if any(delta))
         connection = connections[self.db]
         table, columns = self._table(connection)
+        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[3:])
         for start in range(0, len(rows), 500):
             batch = rows[start : start + 500]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[3:])
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
