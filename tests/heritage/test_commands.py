@@ -115,6 +115,15 @@ def test_generate_sample_draws_bars_on_a_terminal():
     assert text.count("\n") == 2  # each bar's line is closed once, when it is full
 
 
+@pytest.mark.parametrize("command", ["generate_sample", "rebuild_search", "rebuild_map_cells"])
+def test_verbosity_zero_reports_no_progress(command):
+    f.MonumentFactory(latitude=40.4, longitude=49.9)
+    log = io.StringIO()
+    options = {"i_know_this_is_not_production": True, "monuments": 20} if command == "generate_sample" else {}
+    call_command(command, verbosity=0, stdout=io.StringIO(), stderr=log, **options)
+    assert log.getvalue() == ""
+
+
 # --- Progress itself ---------------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ the same way: it deletes rows by their ``sample-`` slug prefix in bulk SQL, past
 permissions, so on a real register it would silently remove any real record whose slug happens to start so.
 """
 
+import io
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -65,9 +67,11 @@ class Command(BaseCommand):
                     _("--%(option)s %(value)s: must be %(least)s or more.")
                     % {"option": name.replace("_", "-"), "value": options[name], "least": least}
                 )
+        # Progress and index builds are reported on stderr; verbosity 0 sends them nowhere.
+        out = self.stderr if options["verbosity"] else io.StringIO()
         try:
             rates = generate_sample(
-                options["monuments"], options["meetings"], options["batch_size"], options["seed"], out=self.stderr
+                options["monuments"], options["meetings"], options["batch_size"], options["seed"], out=out
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
