@@ -1,5 +1,6 @@
 """generate_sample and the benchmark run at tiny sizes in every test run, so neither rots."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from heritage.sample import SAMPLE_SOURCE_TITLE
 from meetings.models import Meeting, Person
 from monuments.models import ConditionAssessment, Monument
 from tests import factories as f
+from tests.heritage.test_progress import Terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,31 @@ def test_every_generate_sample_option_is_explained():
     assert len(own) == 5
     assert all(action.help for action in own), [a.dest for a in own if not a.help]
     assert "--i-know-this-is-not-production" in parser.format_help()
+
+
+def test_generate_sample_writes_no_carriage_returns_into_a_log():
+    log = io.StringIO()
+    call_command(
+        "generate_sample", monuments=50, meetings=20, batch_size=10, i_know_this_is_not_production=True,
+        stdout=io.StringIO(), stderr=log,
+    )  # fmt: skip
+    assert "\r" not in log.getvalue()
+    lines = log.getvalue().splitlines()
+    assert [line.split(", ")[0] for line in lines] == [
+        *(f"monuments: {n} of 50 ({2 * n}%)" for n in (10, 20, 30, 40, 50)),
+        *(f"meetings: {n} of 20 ({5 * n}%)" for n in (10, 20)),
+    ]
+
+
+def test_generate_sample_draws_bars_on_a_terminal():
+    terminal = Terminal()
+    call_command(
+        "generate_sample", monuments=50, meetings=20, batch_size=10, i_know_this_is_not_production=True,
+        stdout=io.StringIO(), stderr=terminal,
+    )  # fmt: skip
+    text = terminal.getvalue()
+    assert text.count("\rmonuments  [") == 5 and text.count("\rmeetings   [") == 2
+    assert text.count("\n") == 2  # each bar's line is closed once, when it is full
 
 
 def test_benchmark_runs_and_reports_every_page(postgres_only, demo, client):
