@@ -45,6 +45,15 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 
+# gunicorn 25.1+ opens a control socket for `gunicornc` by default at one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl
+# or ~/.gunicorn/gunicorn.ctl): two servers run by one user share it, and stopping either deletes it under the
+# other. Nothing here uses it, so it is off; GUNICORN_CONTROL_SOCKET=/run/heritage/gunicorn.ctl (a path of this
+# server's own) turns it on.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
+
 # Which proxy addresses may set X-Forwarded-Proto and friends. The app also needs SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -29,8 +29,8 @@ $PY manage.py migrate --no-input -v 0
 $PY manage.py collectstatic --no-input -v 0
 have=$($PY manage.py shell -v 0 -c 'from monuments.models import Monument as M; print(M.objects.filter(slug__startswith="sample-").count())')
 if [ "${have:-0}" -lt "$MONUMENTS" ]; then
-  $PY manage.py generate_sample --delete
-  $PY manage.py generate_sample --monuments "$MONUMENTS" --meetings "$MEETINGS"
+  $PY manage.py generate_sample --delete --i-know-this-is-not-production
+  $PY manage.py generate_sample --monuments "$MONUMENTS" --meetings "$MEETINGS" --i-know-this-is-not-production
 fi
 
 # The paths requested, drawn once from the data: many records (so caches do not flatter), lists with filters,

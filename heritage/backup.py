@@ -1,7 +1,9 @@
 """Whole-database backup and restore: `pg_dump` custom format for PostgreSQL, SQLite's online backup API for SQLite.
 
 Both restores are all-or-nothing: PostgreSQL restores in one transaction, SQLite copies the backup over the live
-database page by page under its lock. Uploaded media files are not in the database: back up MEDIA_ROOT beside it.
+database page by page under its lock. Once the restored data is committed the public page cache is cleared, so no
+page drawn from the data before it is served after it. Uploaded media files are not in the database: back up
+MEDIA_ROOT beside it.
 """
 
 import os
@@ -10,6 +12,8 @@ import sqlite3
 import subprocess
 
 from django.db import connections
+
+from heritage import pagecache
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -98,3 +102,6 @@ def restore(path, alias="default"):
             source.close()
     else:
         raise BackupError(f"No restore method for {connection.vendor}.")
+    # pg_restore has committed in its own process, SQLite's backup copy is committed when it returns: pages
+    # cached from the replaced data must go now (restore writes past the models, so no signal clears them).
+    pagecache.invalidate()

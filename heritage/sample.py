@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 
 from heritage.models import Place, PlaceKind, PublishStatus, Source, SourceKind
 from heritage.pagecache import invalidate as invalidate_cached_pages
+from heritage.progress import Progress
 from heritage.search import VECTOR_SQL, normalize, update_search_index
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from monuments.models import Condition, ConditionAssessment, MapCell, Monument, MonumentType, Registration
@@ -411,28 +412,6 @@ class SqlBuilder:
             progress.step(n)
         for table in ("sample_settlement", "sample_type", "sample_text"):
             self.execute(f"DROP TABLE {table}")
-
-
-class Progress:
-    def __init__(self, label, total, out):
-        self.label, self.total, self.out, self.start, self.done = label, total, out, time.monotonic(), 0
-
-    def step(self, n):
-        self.done += n
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        self.out.write(
-            f"\r{self.label:<10} [{'#' * filled}{'.' * (width - filled)}] {self.done:>9,}/{self.total:,} "
-            f"{self.done / elapsed:>9,.0f}/s"
-        )
-        if self.done >= self.total:
-            self.out.write("\n")
-        self.out.flush()
-
-    @property
-    def rate(self):
-        return self.done / max(time.monotonic() - self.start, 1e-6)
 
 
 def generate_sample(monuments=1000, meetings=250, batch_size=10_000, seed=1, out=None):

@@ -210,12 +210,13 @@ def write_vector(instance, columns):
     type(instance)._base_manager.using(instance._state.db).filter(pk=instance.pk).update(search_vector=vector)
 
 
-def update_search_index(queryset, batch_size=2000):
+def update_search_index(queryset, batch_size=2000, progress=None):
     """Recompute the search columns of every row in ``queryset``; return how many rows were written.
 
     The one function for bulk paths: call it after ``bulk_create``, imports or data migrations, with a
     queryset of the rows written (or ``Model.objects.all()``). It reads rows in batches with the related
     records ``search_document()`` needs (``Model.search_prefetch``) and writes each batch with one statement.
+    ``progress(n)``, when given, is called after each batch with the number of rows it wrote.
     """
     model = queryset.model
     using = queryset.db
@@ -248,6 +249,8 @@ def update_search_index(queryset, batch_size=2000):
                     obj.search_names, obj.search_text = col["search_names"], col["search_text"]
                 model._base_manager.using(using).bulk_update(batch, ["search_names", "search_text"])
         written += len(batch)
+        if progress is not None:
+            progress(len(batch))
 
 
 def searchable_models():

@@ -716,13 +716,15 @@ class MapCellQuerySet(models.QuerySet):
                     [value for row in batch for value in row],
                 )
 
-    def rebuild(self):
+    def rebuild(self, progress=None):
         """Count every cell again from the monuments table: after bulk writes that send no signals.
 
         One GROUP BY over the published monuments for the deepest counted zoom, then each zoom out from the one
         below it. On PostgreSQL the table is locked first, so a save that runs meanwhile applies its change after
-        the rebuild, to the new counts (and a save committed before it is counted by it).
+        the rebuild, to the new counts (and a save committed before it is counted by it). ``progress(1)``, when
+        given, is called after each of the ``MAP_CELL_MAX_ZOOM + 1`` zoom levels is counted.
         """
+        progress = progress or (lambda n: None)
         connection = connections[self.db]
         table, columns = self._table(connection)
         finest = (
@@ -745,11 +747,13 @@ class MapCellQuerySet(models.QuerySet):
                 f"{insert}{names}, {connection.ops.quote_name('id_sum')} FROM ({sql}) finest",
                 (MAP_CELL_MAX_ZOOM, *params),
             )
+            progress(1)
             for zoom in range(MAP_CELL_MAX_ZOOM - 1, -1, -1):
                 cursor.execute(
                     f"{insert}x >> 1, y >> 1, {sums} FROM {table} WHERE zoom = %s GROUP BY x >> 1, y >> 1",
                     (zoom, zoom + 1),
                 )
+                progress(1)
             if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {table}")  # the planner's estimates of a table just refilled
 

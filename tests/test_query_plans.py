@@ -42,7 +42,7 @@ SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
 @pytest.fixture
 def register(client):
     """A modest register (sample data, analysed) and the URL of every kind of public page."""
-    call_command("generate_sample", monuments=30_000, meetings=15_000, verbosity=0)
+    call_command("generate_sample", monuments=30_000, meetings=15_000, i_know_this_is_not_production=True, verbosity=0)
     with connection.cursor() as cursor:
         for table in sorted(LARGE_TABLES):
             cursor.execute(f"ANALYZE {table}")

@@ -1,5 +1,6 @@
 """generate_sample and the benchmark run at tiny sizes in every test run, so neither rots."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,19 @@ from heritage.sample import SAMPLE_SOURCE_TITLE
 from meetings.models import Meeting, Person
 from monuments.models import ConditionAssessment, Monument
 from tests import factories as f
+from tests.heritage.test_progress import Terminal
 
 pytestmark = pytest.mark.django_db
 
 
+def make_sample(**options):
+    """generate_sample as a benchmark runs it: tests run without DEBUG, as production does."""
+    call_command("generate_sample", i_know_this_is_not_production=True, verbosity=0, **options)
+
+
 def test_generate_sample_creates_marked_searchable_data_and_removes_only_it():
     real = f.MonumentFactory(name="A real monument")
-    call_command("generate_sample", monuments=120, meetings=40, batch_size=50, verbosity=0)
+    make_sample(monuments=120, meetings=40, batch_size=50)
 
     sample = Monument.objects.filter(slug__startswith="sample-")
     assert sample.count() == 120
@@ -34,7 +41,7 @@ def test_generate_sample_creates_marked_searchable_data_and_removes_only_it():
     # New records saved afterwards get ids after the sample's (sequences were moved on).
     assert f.MonumentFactory().pk > max(sample.values_list("pk", flat=True))
 
-    call_command("generate_sample", delete=True, verbosity=0)
+    make_sample(delete=True)
     assert not Monument.objects.filter(slug__startswith="sample-").exists()
     assert not Meeting.objects.filter(slug__startswith="sample-").exists()
     assert not Source.objects.filter(title=SAMPLE_SOURCE_TITLE).exists()
@@ -44,9 +51,80 @@ def test_generate_sample_creates_marked_searchable_data_and_removes_only_it():
 def test_generate_sample_refuses_to_run_twice():
     from django.core.management.base import CommandError
 
-    call_command("generate_sample", monuments=5, meetings=0, verbosity=0)
+    make_sample(monuments=5, meetings=0)
     with pytest.raises(CommandError, match="already exists"):
-        call_command("generate_sample", monuments=5, meetings=0, verbosity=0)
+        make_sample(monuments=5, meetings=0)
+
+
+def test_generate_sample_refuses_a_production_database_unless_told_it_is_not_one(settings):
+    """Without DEBUG it drops indexes and writes or deletes in bulk only when the operator says it is safe."""
+    from django.core.management.base import CommandError
+
+    assert not settings.DEBUG
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("generate_sample", monuments=5, meetings=2, verbosity=0)
+    assert not Monument.objects.filter(slug__startswith="sample-").exists()
+    assert not Source.objects.filter(title=SAMPLE_SOURCE_TITLE).exists()
+
+    # --delete removes rows by their slug in bulk SQL: a real "sample-…" record would go too. Refused as well.
+    make_sample(monuments=5, meetings=2)
+    with pytest.raises(CommandError, match="--i-know-this-is-not-production"):
+        call_command("generate_sample", delete=True, verbosity=0)
+    assert Monument.objects.filter(slug__startswith="sample-").count() == 5
+
+    # With DEBUG (a developer's machine) no flag is needed, for either.
+    settings.DEBUG = True
+    call_command("generate_sample", delete=True, verbosity=0)
+    assert not Monument.objects.filter(slug__startswith="sample-").exists()
+    call_command("generate_sample", monuments=3, meetings=1, verbosity=0)
+    assert Monument.objects.filter(slug__startswith="sample-").count() == 3
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("monuments", -1, "--monuments -1: must be 0 or more"), ("batch_size", 0, "--batch-size 0: must be 1 or more")],
+)
+def test_generate_sample_names_a_bad_size(option, value, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        make_sample(**{option: value})
+    assert not Monument.objects.filter(slug__startswith="sample-").exists()
+
+
+def test_every_generate_sample_option_is_explained():
+    from django.core.management import load_command_class
+
+    parser = load_command_class("heritage", "generate_sample").create_parser("manage.py", "generate_sample")
+    own = [a for a in parser._actions if a.dest in {"monuments", "meetings", "batch_size", "seed", "delete"}]
+    assert len(own) == 5
+    assert all(action.help for action in own), [a.dest for a in own if not a.help]
+    assert "--i-know-this-is-not-production" in parser.format_help()
+
+
+def test_generate_sample_writes_no_carriage_returns_into_a_log():
+    log = io.StringIO()
+    call_command(
+        "generate_sample", monuments=50, meetings=20, batch_size=10, i_know_this_is_not_production=True,
+        stdout=io.StringIO(), stderr=log,
+    )  # fmt: skip
+    assert "\r" not in log.getvalue()
+    lines = log.getvalue().splitlines()
+    assert [line.split(", ")[0] for line in lines] == [
+        *(f"monuments: {n} of 50 ({2 * n}%)" for n in (10, 20, 30, 40, 50)),
+        *(f"meetings: {n} of 20 ({5 * n}%)" for n in (10, 20)),
+    ]
+
+
+def test_generate_sample_draws_bars_on_a_terminal():
+    terminal = Terminal()
+    call_command(
+        "generate_sample", monuments=50, meetings=20, batch_size=10, i_know_this_is_not_production=True,
+        stdout=io.StringIO(), stderr=terminal,
+    )  # fmt: skip
+    text = terminal.getvalue()
+    assert text.count("\rmonuments  [") == 5 and text.count("\rmeetings   [") == 2
+    assert text.count("\n") == 2  # each bar's line is closed once, when it is full
 
 
 def test_benchmark_runs_and_reports_every_page(postgres_only, demo, client):
@@ -54,7 +132,7 @@ def test_benchmark_runs_and_reports_every_page(postgres_only, demo, client):
 
     from bench import run
 
-    call_command("generate_sample", monuments=200, meetings=50, verbosity=0)
+    make_sample(monuments=200, meetings=50)
     terms, pages = run.measure_pages(repeat=2)
     pages += run.measure_admin_pages(terms, repeat=2)
     by_label = {row["label"]: row for row in pages}

@@ -3,6 +3,7 @@
 import http.client
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,7 +14,7 @@ from unittest import mock
 
 import pytest
 from django.core.management.utils import get_random_secret_key
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,83 @@ def test_other_errors_stay_500s(client):
         assert client.get("/").status_code == 500
 
 
+def assert_a_logged_500(response, caplog, cause):
+    """An ordinary 500: not the outage page, no Retry-After, and Django logged it with the driver's traceback."""
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers and "Temporarily unavailable" not in response.content.decode()
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelname == "ERROR" and record.exc_info[0] is OperationalError
+    assert isinstance(record.exc_info[1].__cause__, cause)
+    assert "Traceback (most recent call last)" in caplog.text
+    assert "Database unavailable" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_statement_timeout_is_a_500_with_its_traceback_not_an_outage(postgres_only, caplog):
+    from psycopg2.errors import QueryCanceled
+
+    def slow_query(*args, **kwargs):
+        # A real timeout: the query outlives the statement_timeout set for it (reverted with the savepoint).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = '20ms'")
+            cursor.execute("SELECT pg_sleep(5)")
+
+    client = Client(raise_request_exception=False)
+    with mock.patch("heritage.views.Meeting.objects.published", side_effect=slow_query):
+        response = client.get("/")
+    assert_a_logged_500(response, caplog, QueryCanceled)
+    assert "canceling statement due to statement timeout" in caplog.text
+    # The connection is still good: the next request is served.
+    assert client.get("/").status_code == 200
+
+
+def sqlite_error(tmp_path, kind):
+    """A real error from SQLite, raised as Django raises it: its own class, the driver's error as the cause."""
+    path = tmp_path / "other.sqlite3"
+    try:
+        if kind == "locked":
+            writer = sqlite3.connect(path, isolation_level=None)
+            writer.execute("CREATE TABLE t (x)")
+            writer.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+            sqlite3.connect(path, timeout=0).execute("SELECT * FROM t")
+        else:
+            sqlite3.connect(tmp_path / "no-such-folder" / "db.sqlite3")
+    except sqlite3.OperationalError as error:
+        try:
+            raise OperationalError(*error.args) from error
+        except OperationalError as django_error:
+            return django_error
+    raise AssertionError(f"SQLite raised no error for {kind}")
+
+
+@pytest.mark.django_db
+def test_sqlite_database_is_locked_is_a_500_not_an_outage(tmp_path, caplog):
+    error = sqlite_error(tmp_path, "locked")
+    assert "database is locked" in str(error)
+    client = Client(raise_request_exception=False)
+    with mock.patch("heritage.views.Meeting.objects.published", side_effect=error):
+        response = client.get("/")
+    assert_a_logged_500(response, caplog, sqlite3.OperationalError)
+
+    # Outside a view too (handler500 decides there): still a 500, not the outage page.
+    caplog.clear()
+    with mock.patch(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_response",
+        side_effect=sqlite_error(tmp_path, "locked"),
+    ):
+        response = client.get("/")
+    assert_a_logged_500(response, caplog, sqlite3.OperationalError)
+
+
+@pytest.mark.django_db
+def test_sqlite_that_cannot_open_its_file_is_an_outage(tmp_path):
+    error = sqlite_error(tmp_path, "cannot open")
+    assert "unable to open database file" in str(error)
+    with mock.patch("heritage.views.Meeting.objects.published", side_effect=error):
+        response = Client().get("/")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+
+
 # --- the real app under gunicorn ---------------------------------------------------------------------------------
 
 
@@ -80,9 +158,11 @@ def production_env(**extra):
 
 
 @contextmanager
-def gunicorn(database_url, static_root):
+def gunicorn(database_url, static_root, **extra_env):
+    """gunicorn with gunicorn.conf.py and production settings, once it answers; stopped (SIGTERM) on leaving."""
     port = free_port()
     env = production_env(DATABASE_URL=database_url, STATIC_ROOT=str(static_root), BIND=f"127.0.0.1:{port}")
+    env.update(extra_env)
     # Every request must reach the database: the public page cache would answer a page it had already drawn.
     env["PAGE_CACHE_SECONDS"] = "0"
     process = subprocess.Popen(

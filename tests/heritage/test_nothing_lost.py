@@ -29,7 +29,8 @@ def sample_data(client, superuser):
 
     load_demo()
     # Generated sample data too (COPY on PostgreSQL, raw INSERTs elsewhere): a path the admin never takes.
-    call_command("generate_sample", "--monuments", "60", "--meetings", "15", stdout=io.StringIO())
+    sample = ["--monuments", "60", "--meetings", "15", "--i-know-this-is-not-production"]
+    call_command("generate_sample", *sample, stdout=io.StringIO())
     monument = f.MonumentFactory(place=f.PlaceFactory())
     f.RegistrationFactory(monument=monument)
     f.ConditionAssessmentFactory(monument=monument)

@@ -1,9 +1,11 @@
 """The public page cache: served to anonymous readers with every header, never to staff, cleared by every change."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -140,3 +142,19 @@ def test_an_unreachable_cache_neither_breaks_pages_nor_saves(client, monument, s
     monument.save()
     assert client.get(url).status_code == 404
     assert "The page cache could not be" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)  # pg_restore commits in its own process
+def test_a_restore_clears_pages_drawn_from_the_data_it_replaces(client, monument, tmp_path, django_assert_num_queries):
+    backup_file = tmp_path / "before-the-rename.backup"
+    call_command("backup", "--output", str(backup_file), stdout=io.StringIO())
+    monument.name = "Renamed after the backup"
+    monument.save()
+    url = monument.get_absolute_url()
+    assert "Renamed after the backup" in body(client.get(url))
+    with django_assert_num_queries(0):  # the page is now in the cache
+        assert "Renamed after the backup" in body(client.get(url))
+
+    call_command("restore", str(backup_file), "--no-input", stdout=io.StringIO())
+    page = body(client.get(url))
+    assert "Govhar Agha Mosque" in page and "Renamed after the backup" not in page

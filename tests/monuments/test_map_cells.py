@@ -16,6 +16,7 @@ from monuments.geo import public_point
 from monuments.models import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, Condition, MapCell, Monument
 from monuments.services import MonumentImport
 from tests import factories as f
+from tests.heritage.test_progress import Terminal
 from tests.test_imports import run
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +258,14 @@ def test_the_rebuild_command_repairs_counts_after_writes_in_sql(client, scattere
     call_command("rebuild_map_cells", stdout=out)
     assert "non-empty cells" in out.getvalue()
     assert_map_matches_the_data(client)
+
+
+def test_rebuild_map_cells_reports_progress_by_zoom_level():
+    f.MonumentFactory(latitude=40.4, longitude=49.9)
+    log, terminal = io.StringIO(), Terminal()
+    call_command("rebuild_map_cells", stdout=io.StringIO(), stderr=log)
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue() and len(lines) == 10  # one at every tenth of the 11 zoom levels
+    assert lines[-1].startswith("zoom levels: 11 of 11 (100%)")
+    call_command("rebuild_map_cells", stdout=io.StringIO(), stderr=terminal)
+    assert terminal.getvalue().count("\r") == 11 and terminal.getvalue().endswith("\n")
