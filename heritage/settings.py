@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from heritage import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, a cached page or a 413 too, gets its own request's X-Request-ID (heritage.requestid).
+    "heritage.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "heritage.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -260,13 +264,41 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are streamed to a tempor
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", str(15 * 1024 * 1024)))
 IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", str(50_000_000)))
 
+# --- Logs and error reports: README.md, "Production" (logs, errors).
+
+# One line format for the app and gunicorn (heritage.logs): time, level, logger, request id, path, message.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+try:
+    _line_formatter = logs.formatter_class(LOG_FORMAT)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "request": {"()": logs.RequestContextFilter},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {"line": {"()": _line_formatter}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request"]},
+        # As Django's default: django.* errors mailed to ADMINS.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request", "require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's own console handler under DEBUG, which printed lines twice: django.* lines go to
+        # the root's handler.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},  # runserver's requests
+        # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Public map. The base-map tiles come from this URL template ({z}/{x}/{y}); empty means no base map (the points
