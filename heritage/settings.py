@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from heritage import logs
+from heritage import logs, reporting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -279,27 +279,54 @@ LOGGING = {
     "filters": {
         "request": {"()": logs.RequestContextFilter},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "worth_reporting": {"()": "django.utils.log.CallbackFilter", "callback": reporting.worth_reporting},
     },
-    "formatters": {"line": {"()": _line_formatter}},
+    "formatters": {"line": {"()": _line_formatter}, "text": {"()": logs.TextFormatter}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request"]},
-        # As Django's default: django.* errors mailed to ADMINS.
+        # ADMINS get unhandled errors with their traceback (heritage.reporting); nothing without ADMINS.
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["request", "require_debug_false"],
+            "formatter": "text",
+            "filters": ["request", "require_debug_false", "worth_reporting"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # Replaces Django's own console handler under DEBUG, which printed lines twice: django.* lines go to
-        # the root's handler.
-        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        # Replaces Django's defaults (its own console handler under DEBUG, which printed lines twice, and mail
+        # for every django.* error, refused Host headers included): django.* lines go to the root's handler.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},  # runserver's requests
         # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
         "axes": {"level": "WARNING"},
     },
 }
+
+# "Name <address>, address": who gets a mail for each unhandled error (none when empty).
+ADMINS = reporting.admins(os.environ.get("ADMINS", ""))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")  # the mails' From; Django's default
+EMAIL_SUBJECT_PREFIX = "[heritage] "
+# A mail server that hangs must not hold a request for long (gunicorn kills a request after 30 s).
+EMAIL_TIMEOUT = 10
+if os.environ.get("EMAIL_URL"):
+    # smtp://user:password@host:port, smtp+tls://, smtps:// or console:// (heritage.reporting.email_settings).
+    globals().update(reporting.email_settings(os.environ["EMAIL_URL"]))
+else:
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_USE_TLS else "465" if EMAIL_USE_SSL else "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# Reports star REDIS_URL and the like too, not only Django's list (heritage.security.ErrorReportFilter).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "heritage.security.ErrorReportFilter"
+
+# Sentry (or a service speaking its protocol), only when SENTRY_DSN is set: sentry-sdk is not even imported
+# otherwise. No personal data, request bodies or local variables are sent (heritage.reporting).
+if os.environ.get("SENTRY_DSN"):
+    reporting.init_sentry(os.environ["SENTRY_DSN"])
 
 # Public map. The base-map tiles come from this URL template ({z}/{x}/{y}); empty means no base map (the points
 # still show). Set it to a tile server you run or may use, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.
