@@ -7,6 +7,8 @@ settings (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, ...) come from the environmen
 import multiprocessing
 import os
 
+from heritage.logs import gunicorn_logger
+
 wsgi_app = "heritage.wsgi:application"
 proc_name = "heritage"
 
@@ -34,11 +36,15 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 
-# Access log and error log to stdout/stderr for the service manager (journald, docker) to keep.
+# --- Logs: access log and error log to stdout/stderr for the service manager (journald, docker) to keep, in the
+# app's own line (time, level, logger, request id, path; JSON with LOG_FORMAT=json): heritage.logs.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+logger_class = gunicorn_logger(os.environ.get("LOG_FORMAT", "text"))
+# The line's own prefix gives the time; what follows is the combined log format without it.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+# --- end of logs
 
 # Refuse absurd request lines and headers early (the body limit is the app's: MAX_REQUEST_BYTES).
 limit_request_line = 8190

@@ -68,7 +68,8 @@ PATHS_FILE="$out/paths.txt" wrk --threads "$THREADS" --connections "$CONNECTIONS
 {
   echo "machine: $(nproc) cores, $(uname -sr), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "workers: ${WEB_CONCURRENCY:-as gunicorn.conf.py chooses for $(nproc) CPUs} ${GUNICORN_WORKER_CLASS:-gthread}; data: $MONUMENTS monuments, $MEETINGS meetings"
-  echo "status codes: $(awk '{print $9}' "$out/access.log" | sort | uniq -c | tr '\n' ' ')"
+  # The status follows the quoted request line: '… "GET /x HTTP/1.1" 200 …' (heritage.logs' line format).
+  echo "status codes: $(grep -oE '" [0-9]{3} ' "$out/access.log" | cut -c3-5 | sort | uniq -c | tr '\n' ' ')"
 } | tee "$out/summary.txt"
 
 errors=0

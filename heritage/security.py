@@ -1,12 +1,16 @@
-"""Security plumbing Django does not ship: the Permissions-Policy header, a request size limit, the client's address.
+"""Security plumbing Django does not ship: the Permissions-Policy header, a request size limit, the client's address,
+error reports that carry no secret.
 
 The other headers (CSP, HSTS, nosniff, Referrer-Policy, Cross-Origin-Opener-Policy) come from django-csp and
 Django's SecurityMiddleware, configured in settings.
 """
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 
 
 def permissions_policy_header(policy):
@@ -65,3 +69,13 @@ def client_ip(request):
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class ErrorReportFilter(SafeExceptionReporterFilter):
+    """Error reports (the mail to ADMINS) star more settings than Django's list does (heritage.reporting).
+
+    Django hides names with KEY, SECRET, PASS, TOKEN... and the session cookie; but REDIS_URL and the pages cache's
+    LOCATION hold ``redis://:password@host``, and any other ``…URL`` or ``…DSN`` may carry a credential too.
+    """
+
+    hidden_settings = re.compile("API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|URL|LOCATION|DSN", re.I)

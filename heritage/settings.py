@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from heritage import logs, reporting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, a cached page or a 413 too, gets its own request's X-Request-ID (heritage.requestid).
+    "heritage.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "heritage.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -260,14 +264,69 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are streamed to a tempor
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", str(15 * 1024 * 1024)))
 IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", str(50_000_000)))
 
+# --- Logs and error reports: README.md, "Production" (logs, errors).
+
+# One line format for the app and gunicorn (heritage.logs): time, level, logger, request id, path, message.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+try:
+    _line_formatter = logs.formatter_class(LOG_FORMAT)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "request": {"()": logs.RequestContextFilter},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "worth_reporting": {"()": "django.utils.log.CallbackFilter", "callback": reporting.worth_reporting},
+    },
+    "formatters": {"line": {"()": _line_formatter}, "text": {"()": logs.TextFormatter}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request"]},
+        # ADMINS get unhandled errors with their traceback (heritage.reporting); nothing without ADMINS.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "formatter": "text",
+            "filters": ["request", "require_debug_false", "worth_reporting"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's defaults (its own console handler under DEBUG, which printed lines twice, and mail
+        # for every django.* error, refused Host headers included): django.* lines go to the root's handler.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.request": {"handlers": ["mail_admins"], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},  # runserver's requests
+        # axes logs every successful log-in at INFO ("Deleted 0 failed login attempts"); lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# "Name <address>, address": who gets a mail for each unhandled error (none when empty).
+ADMINS = reporting.admins(os.environ.get("ADMINS", ""))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")  # the mails' From; Django's default
+EMAIL_SUBJECT_PREFIX = "[heritage] "
+# A mail server that hangs must not hold a request for long (gunicorn kills a request after 30 s).
+EMAIL_TIMEOUT = 10
+if os.environ.get("EMAIL_URL"):
+    # smtp://user:password@host:port, smtp+tls://, smtps:// or console:// (heritage.reporting.email_settings).
+    globals().update(reporting.email_settings(os.environ["EMAIL_URL"]))
+else:
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_USE_TLS else "465" if EMAIL_USE_SSL else "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# Reports star REDIS_URL and the like too, not only Django's list (heritage.security.ErrorReportFilter).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "heritage.security.ErrorReportFilter"
+
+# Sentry (or a service speaking its protocol), only when SENTRY_DSN is set: sentry-sdk is not even imported
+# otherwise. No personal data, request bodies or local variables are sent (heritage.reporting).
+if os.environ.get("SENTRY_DSN"):
+    reporting.init_sentry(os.environ["SENTRY_DSN"])
 
 # Public map. The base-map tiles come from this URL template ({z}/{x}/{y}); empty means no base map (the points
 # still show). Set it to a tile server you run or may use, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png.
