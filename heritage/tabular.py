@@ -374,7 +374,11 @@ def parse_field(model_field, raw, column):
     if raw == "":
         if model_field.null:
             return None
-        if model_field.has_default() and not isinstance(model_field, models.CharField | models.TextField):
+        # An empty cell clears a text that may be blank; a field that may not be blank takes its default (an
+        # empty status is a draft, an empty precision a day), as the admin's form would start it.
+        if model_field.has_default() and not (
+            isinstance(model_field, models.CharField | models.TextField) and model_field.blank
+        ):
             return model_field.get_default()
         return ""
     if isinstance(model_field, CountryField):
@@ -754,6 +758,29 @@ class TableImport:
             )
         return pk
 
+    @classmethod
+    def required_message(cls, column, absent):
+        """What a row lacking a required column is told: the column, and what a valid value is."""
+        if absent:
+            text = _("%(column)s: required for a new record, but the file has no “%(column)s” column.")
+        else:
+            text = _("%(column)s: required, but the cell is empty.")
+        text %= {"column": column}
+        model_field = cls.model._meta.get_field(column)
+        if column in cls.foreign_keys:
+            model, lookup = cls.foreign_keys[column]
+            hint = _("Give the %(lookup)s of a %(model)s.") % {
+                "lookup": _("number") if lookup == "pk" else lookup,
+                "model": model._meta.verbose_name,
+            }
+        elif model_field.choices:
+            hint = _("One of: %(values)s.") % {"values": ", ".join(str(value) for value, _label in model_field.choices)}
+        elif isinstance(model_field, models.DateField):
+            hint = _("Give a date, YYYY-MM-DD.")
+        else:
+            return text
+        return f"{text} {hint}"
+
     def new_object(self, raw):
         return self.instantiate(self.model)
 
@@ -812,7 +839,11 @@ class TableImport:
             obj = self.new_object(raw)
             if key and self.key == "slug":
                 obj.slug = self.claim_slug(key)
-        errors, changed = [], False
+        # A required column must have a value in a new record's row, and may not be emptied in an existing one's.
+        errors = [
+            self.required_message(c, c not in raw) for c in self.required if not raw.get(c) and (is_new or c in raw)
+        ]
+        changed = False
         old_status = None if is_new else obj.status if hasattr(obj, "status") else None
         for name in self.fields:
             if name not in raw:
