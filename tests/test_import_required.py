@@ -174,3 +174,13 @@ def test_an_empty_status_cell_means_draft(client, superuser, tmp_path, register)
     assert Meeting.objects.get(title="Talks").status == PublishStatus.DRAFT
     changelist = client.get(reverse("admin:meetings_meeting_changelist"), {"status__exact": "draft"})
     assert "Talks" in changelist.content.decode()
+
+
+def test_an_empty_status_cell_cannot_unpublish_for_an_editor(tmp_path, capsys, register, editor):
+    Monument.objects.filter(pk=register.pk).update(status=PublishStatus.PUBLISHED)
+    path = write_csv(tmp_path, ["slug", "status"], [[register.slug, ""]])
+    with pytest.raises(CommandError):
+        call_command("import_monuments", path, "--user", "editor", verbosity=0)
+    assert "status: you may not publish or unpublish records." in capsys.readouterr().err
+    register.refresh_from_db()
+    assert register.status == PublishStatus.PUBLISHED
