@@ -459,6 +459,9 @@ class TableImport:
         self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
         self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
         self.reserved, self.copies, self.versions = {}, {}, {}
+        # Where the import is, for the message when its database connection is lost (lost_connection_message).
+        self.reached, self.writing, self.committing = 1, None, False  # last row read; rows being written
+        self.connection = None  # the database connection the import's transaction runs on (connection_lost)
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
@@ -557,24 +560,60 @@ class TableImport:
         self.header = set(header)
         self.copy_ahead = self.pipelined and connections[router.db_for_write(self.model)].vendor == "postgresql"
         with transaction.atomic(), collector_paused(), quick_thread_switches(self.pipelined):
+            self.connection = connections[router.db_for_write(self.model)].connection
             try:
                 checked_chunks = self._checked_in_parallel(rows) if self.pipelined else self._checked_in_turn(rows)
-                for checked in checked_chunks:
-                    self._write_checked(checked, result)
-                    if progress:
-                        progress(result.total, time.monotonic() - started)
+                try:
+                    for checked in checked_chunks:
+                        self._write_checked(checked, result)
+                        if progress:
+                            progress(result.total, time.monotonic() - started)
+                finally:
+                    checked_chunks.close()  # a failed write: the checking thread ends before the transaction
                 self.finish()
             except ImportFileError as exc:
                 result.file_errors.append(str(exc))
             committed = not dry_run and not result.has_errors
             if not committed:
                 transaction.set_rollback(True)
+            self.committing = committed
+        self.committing = False
         result.committed = committed
         result.seconds = time.monotonic() - started
         return result
 
     def _read_chunk(self, rows):
-        return list(islice(rows, self.chunk_size))
+        chunk = list(islice(rows, self.chunk_size))
+        if chunk:
+            self.reached = chunk[-1][0]
+        return chunk
+
+    def connection_lost(self):
+        """Whether the connection the import ran on is gone: ask on a DatabaseError from ``run()``.
+
+        Closed by the server (a restart), or dropped by Django when it could not roll back; once the transaction
+        is over Django may have opened a new one already. Other database errors (a timeout, a deadlock, a row
+        the database refused) leave the import's connection open."""
+        current = connections[router.db_for_write(self.model)].connection
+        return self.connection is not None and (
+            current is not self.connection or bool(getattr(self.connection, "closed", False))
+        )
+
+    def lost_connection_message(self):
+        """One line for whoever ran an import whose database connection was lost, saying where it was."""
+        if self.committing:
+            return _(
+                "The database connection was lost while the import was being committed: it may or may not have been "
+                "saved. Look for the imported records before running it again."
+            )
+        if self.writing:
+            where = _("while writing rows %(first)s–%(last)s") % {"first": self.writing[0], "last": self.writing[1]}
+        else:
+            where = _("after row %(row)s was read") % {"row": self.reached}
+        return _(
+            "The database connection was lost %(where)s: nothing was saved (an import saves all rows or none). "
+            "Run the import again when the database is back."
+        ) % {"where": where}
 
     def _checked_in_turn(self, rows):
         while chunk := self._read_chunk(rows):
@@ -678,16 +717,20 @@ class TableImport:
         if not checked.pendings:
             return
         self.copies, self.versions = checked.copies, checked.versions
+        self.writing = (checked.rows[0].number, checked.rows[-1].number)
         try:
             with transaction.atomic():
                 self.write(checked.pendings, search=checked.search)
         except (DatabaseError, ValidationError) as exc:
+            if isinstance(exc, DatabaseError) and self.connection_lost():
+                raise  # not the rows' fault: the import cannot go on (lost_connection_message)
             message = _("The database refused rows %(first)s–%(last)s: %(error)s") % {
                 "first": checked.numbers[0],
                 "last": checked.numbers[-1],
                 "error": str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__,
             }
             result.add(RowResult(checked.numbers[0], INVALID, "", [message]))
+        self.writing = None
 
     def prepare(self, chunk):
         """Load, in a few queries, the existing records and related records this chunk refers to."""
@@ -1330,7 +1373,7 @@ def copy_text(model, columns, text):
     connection = connections[router.db_for_write(model)]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", io.StringIO(text))
 
 
@@ -1415,7 +1458,8 @@ def copy_insert(model, objects, search=None, data=None):
     columns = ", ".join(quote(column) for column in data.columns)
     table = quote(model._meta.db_table)
     buffer = io.StringIO(data.text)
-    with connection.cursor() as cursor:
+    # copy_expert is psycopg2's own: wrapped, its errors are Django's, as every other query's.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if not data.search:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         else:
