@@ -147,11 +147,13 @@ class ImportExportAdminMixin:
         if upload:
             # Kept privately between preview and confirmation (heritage.import_files), never as public media.
             token = import_files.save(upload, file_format(upload.name))
-        if not import_files.exists(token):
+        try:
+            handle = import_files.open_file(token)
+        except FileNotFoundError:  # imported, cancelled or purged since its preview
             form.add_error("file", _("The uploaded file has expired. Upload it again."))
             return TemplateResponse(request, "admin/heritage/import.html", context)
         importer = self.importer_class(user=request.user, cite_source=form.cleaned_data["cite_source"])
-        with import_files.open_file(token) as handle:
+        with handle:
             result = importer.run(read_rows(handle, token), dry_run=not confirm)
         if result.committed or result.has_errors:
             import_files.delete(token)  # imported, or nothing to confirm: a corrected file is uploaded again

@@ -42,11 +42,10 @@ def save(upload, kind):
     return storage().save(token, upload)  # streamed in chunks, not read into memory
 
 
-def exists(token):
-    return bool(TOKEN.match(token or "")) and storage().exists(token)
-
-
 def open_file(token):
+    """The file of ``token`` for reading; FileNotFoundError when it is gone (or the token is not one of ours)."""
+    if not TOKEN.match(token or ""):
+        raise FileNotFoundError(token)
     return storage().open(token, "rb")
 
 
