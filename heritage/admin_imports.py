@@ -3,15 +3,11 @@ warnings on the add form, merging two records, and the list filters the editoria
 
 import datetime
 import io
-import re
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -21,11 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from heritage import import_files
 from heritage.models import Source
 from heritage.services import MergeError, find_likely_duplicates, merge_records
 from heritage.tabular import ImportFileError, csv_lines, file_format, read_rows, write_xlsx
 
-UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
@@ -58,7 +54,7 @@ class ImportForm(forms.Form):
                 raise ValidationError({"file": str(exc)}) from exc
             if upload.size > MAX_UPLOAD_BYTES:
                 raise ValidationError({"file": _("The file is larger than 200 MB: use the import command.")})
-        elif not token or not UPLOAD_TOKEN.match(token):
+        elif not token or not import_files.TOKEN.match(token):
             raise ValidationError({"file": _("Choose a file to import.")})
         return data
 
@@ -143,26 +139,32 @@ class ImportExportAdminMixin:
             return TemplateResponse(request, "admin/heritage/import.html", context)
         upload, token = form.cleaned_data["file"], form.cleaned_data["token"]
         confirm = bool(token) and not upload and "confirm" in request.POST
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        if token and not upload and "cancel" in request.POST:
+            import_files.delete(token)
+            self.message_user(request, _("Import cancelled: nothing was saved, and the uploaded file is deleted."))
+            return redirect(changelist)
         if upload:
-            # Kept between preview and confirmation in the media storage, so any app server can finish it.
-            token = f"{uuid.uuid4().hex}.{file_format(upload.name)}"
-            default_storage.save(f"imports/{token}", ContentFile(upload.read()))
-        stored = f"imports/{token}"
-        if not default_storage.exists(stored):
+            # Kept privately between preview and confirmation (heritage.import_files), never as public media.
+            token = import_files.save(upload, file_format(upload.name))
+        try:
+            handle = import_files.open_file(token)
+        except FileNotFoundError:  # imported, cancelled or purged since its preview
             form.add_error("file", _("The uploaded file has expired. Upload it again."))
             return TemplateResponse(request, "admin/heritage/import.html", context)
         importer = self.importer_class(user=request.user, cite_source=form.cleaned_data["cite_source"])
-        with default_storage.open(stored, "rb") as handle:
-            result = importer.run(read_rows(handle, stored), dry_run=not confirm)
+        with handle:
+            result = importer.run(read_rows(handle, token), dry_run=not confirm)
+        if result.committed or result.has_errors:
+            import_files.delete(token)  # imported, or nothing to confirm: a corrected file is uploaded again
         if result.committed:
-            default_storage.delete(stored)
             self.message_user(
                 request,
                 _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
                 % {k: result.counts[k] for k in ("new", "changed", "unchanged")},
                 messages.SUCCESS,
             )
-            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+            return redirect(changelist)
         context.update(
             result=result,
             form=ImportForm(initial={"token": token, "cite_source": request.POST.get("cite_source")}),

@@ -172,6 +172,20 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded import files wait for their confirmation here (heritage.import_files): private, so never inside
+# MEDIA_ROOT or STATIC_ROOT, which are served publicly. Unconfirmed ones are deleted after IMPORT_FILES_MAX_AGE_HOURS.
+IMPORT_FILES_DIR = Path(os.environ.get("IMPORT_FILES_DIR", BASE_DIR / "var" / "imports"))
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    if IMPORT_FILES_DIR.resolve().is_relative_to(_public.resolve()):
+        raise ImproperlyConfigured(
+            f"IMPORT_FILES_DIR ({IMPORT_FILES_DIR}) is inside {_public}, which is served publicly: "
+            "choose a folder outside MEDIA_ROOT and STATIC_ROOT."
+        )
+IMPORT_FILES_MAX_AGE_HOURS = float(os.environ.get("IMPORT_FILES_MAX_AGE_HOURS", "24"))
+if not IMPORT_FILES_MAX_AGE_HOURS > 0:
+    raise ImproperlyConfigured(
+        f"IMPORT_FILES_MAX_AGE_HOURS must be a number of hours above 0, not {IMPORT_FILES_MAX_AGE_HOURS}."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -51,36 +51,74 @@ FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
 LIST_SEPARATOR = ";"
 
 
-@contextlib.contextmanager
+class ProcessWide:
+    """A process-wide setting changed while any import runs, and put back when the last one ends.
+
+    Imports in the threads of one web worker overlap: if each saved the value it found and put it back when it
+    ended, the one that started second would save the first one's value and, ending last, leave it behind for
+    good. So the count of running imports is kept under a lock: the first one in saves the original value and
+    sets the import's, the last one out restores the original. ``get``/``set``: the setting's accessors.
+    """
+
+    def __init__(self, get, set):
+        self.get, self.set = get, set
+        self.lock = threading.Lock()
+        self.users = 0
+        self.original = None
+
+    @contextlib.contextmanager
+    def changed_to(self, value, enabled=True):
+        if not enabled:
+            yield
+            return
+        with self.lock:
+            if self.users == 0:
+                self.original = self.get()
+                self.set(value)
+            self.users += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.users -= 1
+                if self.users == 0:
+                    self.set(self.original)
+
+
+def _collector_enabled(enabled):
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+# Looked up on each use, not bound here, so that a test can watch the calls.
+COLLECTOR = ProcessWide(lambda: gc.isenabled(), _collector_enabled)
+SWITCH_INTERVAL = ProcessWide(lambda: sys.getswitchinterval(), lambda value: sys.setswitchinterval(value))
+
+
 def collector_paused():
     """Python's cycle collector off for the length of an import: rows make no reference cycles (reference
     counting frees them), but each collection scans the chunk's thousands of objects; a fifth of the import's
-    time went there."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    time went there. Process-wide, so counted (``ProcessWide``): it comes back on when the last import ends."""
+    return COLLECTOR.changed_to(False)
 
 
-@contextlib.contextmanager
 def quick_thread_switches(enabled=True, interval=0.0005):
     """A pipelined import hands the GIL between its two threads every ``interval`` seconds instead of Python's 5 ms.
 
     The writing thread waits for PostgreSQL with the GIL released, and when the answer comes it must wait for the
     checking thread to give the GIL back: up to one switch interval per query, dozens of queries per chunk. With
     5 ms that waiting cost a fifth of the wall clock (20,000 rows into 100,000 monuments on 2 idle cores: 4.3 s
-    at 5 ms, 3.6 s at 0.5 ms; bench/README.md). The interval is process-wide, so it is restored afterwards.
+    at 5 ms, 3.6 s at 0.5 ms; bench/README.md).
+
+    The interval is process-wide. In a threaded web worker two admin imports may overlap, so the change is
+    reference-counted (``ProcessWide``): the original interval comes back when the last running import ends,
+    whatever order they end in. Counted rather than left alone in web workers, because an admin import of a
+    large file gains the same fifth there; the price, while an import runs, is that the worker's other threads
+    switch more often too (more, cheap switches; the interval decides only when a thread must let go).
     """
-    previous = sys.getswitchinterval()
-    if enabled:
-        sys.setswitchinterval(interval)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
+    return SWITCH_INTERVAL.changed_to(interval, enabled)
 
 
 class ImportFileError(Exception):
@@ -336,7 +374,11 @@ def parse_field(model_field, raw, column):
     if raw == "":
         if model_field.null:
             return None
-        if model_field.has_default() and not isinstance(model_field, models.CharField | models.TextField):
+        # An empty cell clears a text that may be blank; a field that may not be blank takes its default (an
+        # empty status is a draft, an empty precision a day), as the admin's form would start it.
+        if model_field.has_default() and not (
+            isinstance(model_field, models.CharField | models.TextField) and model_field.blank
+        ):
             return model_field.get_default()
         return ""
     if isinstance(model_field, CountryField):
@@ -417,6 +459,9 @@ class TableImport:
         self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
         self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
         self.reserved, self.copies, self.versions = {}, {}, {}
+        # Where the import is, for the message when its database connection is lost (lost_connection_message).
+        self.reached, self.writing, self.committing = 1, None, False  # last row read; rows being written
+        self.connection = None  # the database connection the import's transaction runs on (connection_lost)
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
@@ -515,24 +560,60 @@ class TableImport:
         self.header = set(header)
         self.copy_ahead = self.pipelined and connections[router.db_for_write(self.model)].vendor == "postgresql"
         with transaction.atomic(), collector_paused(), quick_thread_switches(self.pipelined):
+            self.connection = connections[router.db_for_write(self.model)].connection
             try:
                 checked_chunks = self._checked_in_parallel(rows) if self.pipelined else self._checked_in_turn(rows)
-                for checked in checked_chunks:
-                    self._write_checked(checked, result)
-                    if progress:
-                        progress(result.total, time.monotonic() - started)
+                try:
+                    for checked in checked_chunks:
+                        self._write_checked(checked, result)
+                        if progress:
+                            progress(result.total, time.monotonic() - started)
+                finally:
+                    checked_chunks.close()  # a failed write: the checking thread ends before the transaction
                 self.finish()
             except ImportFileError as exc:
                 result.file_errors.append(str(exc))
             committed = not dry_run and not result.has_errors
             if not committed:
                 transaction.set_rollback(True)
+            self.committing = committed
+        self.committing = False
         result.committed = committed
         result.seconds = time.monotonic() - started
         return result
 
     def _read_chunk(self, rows):
-        return list(islice(rows, self.chunk_size))
+        chunk = list(islice(rows, self.chunk_size))
+        if chunk:
+            self.reached = chunk[-1][0]
+        return chunk
+
+    def connection_lost(self):
+        """Whether the connection the import ran on is gone: ask on a DatabaseError from ``run()``.
+
+        Closed by the server (a restart), or dropped by Django when it could not roll back; once the transaction
+        is over Django may have opened a new one already. Other database errors (a timeout, a deadlock, a row
+        the database refused) leave the import's connection open."""
+        current = connections[router.db_for_write(self.model)].connection
+        return self.connection is not None and (
+            current is not self.connection or bool(getattr(self.connection, "closed", False))
+        )
+
+    def lost_connection_message(self):
+        """One line for whoever ran an import whose database connection was lost, saying where it was."""
+        if self.committing:
+            return _(
+                "The database connection was lost while the import was being committed: it may or may not have been "
+                "saved. Look for the imported records before running it again."
+            )
+        if self.writing:
+            where = _("while writing rows %(first)s–%(last)s") % {"first": self.writing[0], "last": self.writing[1]}
+        else:
+            where = _("after row %(row)s was read") % {"row": self.reached}
+        return _(
+            "The database connection was lost %(where)s: nothing was saved (an import saves all rows or none). "
+            "Run the import again when the database is back."
+        ) % {"where": where}
 
     def _checked_in_turn(self, rows):
         while chunk := self._read_chunk(rows):
@@ -636,16 +717,20 @@ class TableImport:
         if not checked.pendings:
             return
         self.copies, self.versions = checked.copies, checked.versions
+        self.writing = (checked.rows[0].number, checked.rows[-1].number)
         try:
             with transaction.atomic():
                 self.write(checked.pendings, search=checked.search)
         except (DatabaseError, ValidationError) as exc:
+            if isinstance(exc, DatabaseError) and self.connection_lost():
+                raise  # not the rows' fault: the import cannot go on (lost_connection_message)
             message = _("The database refused rows %(first)s–%(last)s: %(error)s") % {
                 "first": checked.numbers[0],
                 "last": checked.numbers[-1],
                 "error": str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__,
             }
             result.add(RowResult(checked.numbers[0], INVALID, "", [message]))
+        self.writing = None
 
     def prepare(self, chunk):
         """Load, in a few queries, the existing records and related records this chunk refers to."""
@@ -716,6 +801,29 @@ class TableImport:
             )
         return pk
 
+    @classmethod
+    def required_message(cls, column, absent):
+        """What a row lacking a required column is told: the column, and what a valid value is."""
+        if absent:
+            text = _("%(column)s: required for a new record, but the file has no “%(column)s” column.")
+        else:
+            text = _("%(column)s: required, but the cell is empty.")
+        text %= {"column": column}
+        model_field = cls.model._meta.get_field(column)
+        if column in cls.foreign_keys:
+            model, lookup = cls.foreign_keys[column]
+            hint = _("Give the %(lookup)s of a %(model)s.") % {
+                "lookup": _("number") if lookup == "pk" else lookup,
+                "model": model._meta.verbose_name,
+            }
+        elif model_field.choices:
+            hint = _("One of: %(values)s.") % {"values": ", ".join(str(value) for value, _label in model_field.choices)}
+        elif isinstance(model_field, models.DateField):
+            hint = _("Give a date, YYYY-MM-DD.")
+        else:
+            return text
+        return f"{text} {hint}"
+
     def new_object(self, raw):
         return self.instantiate(self.model)
 
@@ -774,7 +882,11 @@ class TableImport:
             obj = self.new_object(raw)
             if key and self.key == "slug":
                 obj.slug = self.claim_slug(key)
-        errors, changed = [], False
+        # A required column must have a value in a new record's row, and may not be emptied in an existing one's.
+        errors = [
+            self.required_message(c, c not in raw) for c in self.required if not raw.get(c) and (is_new or c in raw)
+        ]
+        changed = False
         old_status = None if is_new else obj.status if hasattr(obj, "status") else None
         for name in self.fields:
             if name not in raw:
@@ -1261,7 +1373,7 @@ def copy_text(model, columns, text):
     connection = connections[router.db_for_write(model)]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", io.StringIO(text))
 
 
@@ -1346,7 +1458,8 @@ def copy_insert(model, objects, search=None, data=None):
     columns = ", ".join(quote(column) for column in data.columns)
     table = quote(model._meta.db_table)
     buffer = io.StringIO(data.text)
-    with connection.cursor() as cursor:
+    # copy_expert is psycopg2's own: wrapped, its errors are Django's, as every other query's.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if not data.search:
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         else:

@@ -29,6 +29,17 @@ def _no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(scope="session")
+def _import_files_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("import-files")
+
+
+@pytest.fixture(autouse=True)
+def _private_import_files(settings, _import_files_dir):
+    # Uploaded import files go to a folder of the test run, never to the project's var/imports/.
+    settings.IMPORT_FILES_DIR = _import_files_dir
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=[EDITORS])

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from heritage.models import Source
 from heritage.tabular import INVALID, read_rows
@@ -44,7 +45,15 @@ class ImportCommand(BaseCommand):
                 self.stderr.flush()
 
         with handle:
-            result = importer.run(read_rows(handle, file), dry_run=dry_run, progress=progress)
+            try:
+                result = importer.run(read_rows(handle, file), dry_run=dry_run, progress=progress)
+            except DatabaseError as exc:
+                if not importer.connection_lost():
+                    raise
+                # Not a fault of the file or of this program: one line, not a traceback (--traceback shows it).
+                if verbosity:
+                    self.stderr.write("")
+                raise CommandError(importer.lost_connection_message()) from exc
         if verbosity:
             self.stderr.write("")
         for message in result.file_errors:
