@@ -3,8 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from heritage.models import Source
+from heritage.progress import Progress
 from heritage.tabular import INVALID, read_rows
 
 SHOWN_ERRORS = 50
@@ -38,11 +40,11 @@ class ImportCommand(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot open {file}: {exc.strerror}") from exc
 
+        # The shared report of long commands: a bar on a terminal, plain lines in a log (heritage.progress).
+        report = Progress(_("rows"), None, self.stderr if verbosity else None)
+
         def progress(rows, seconds):
-            if verbosity:
-                rate = rows / seconds if seconds else 0
-                self.stderr.write(f"\r{rows:>10,} rows  {rate:>8,.0f} rows/s", ending="")
-                self.stderr.flush()
+            report.step(rows - report.done)
 
         with handle:
             try:
@@ -51,11 +53,9 @@ class ImportCommand(BaseCommand):
                 if not importer.connection_lost():
                     raise
                 # Not a fault of the file or of this program: one line, not a traceback (--traceback shows it).
-                if verbosity:
-                    self.stderr.write("")
+                report.finish()
                 raise CommandError(importer.lost_connection_message()) from exc
-        if verbosity:
-            self.stderr.write("")
+        report.finish()
         for message in result.file_errors:
             self.stderr.write(self.style.ERROR(message))
         for row in result.invalid[:SHOWN_ERRORS]:
