@@ -24,8 +24,9 @@ SEARCH_WORD = "culture"
 
 
 def png_bytes():
+    """A photograph wide enough for renditions, so that the page offers them (``srcset``) to the checkers."""
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), "#8a6d3b").save(buffer, "PNG")
+    Image.new("RGB", (1000, 750), "#8a6d3b").save(buffer, "PNG")
     return buffer.getvalue()
 
 
