@@ -169,11 +169,6 @@ def validate_image_upload(file):
     prepared_upload(file)
 
 
-def clean_image(file):
-    """The ``Prepared`` image of an upload: re-encoded from its pixels, without metadata, with its renditions."""
-    return prepared_upload(file)
-
-
 def rendition_name(name, width):
     """Where the rendition ``width`` pixels wide of the stored image ``name`` is kept: beside it."""
     stem, dot, extension = name.rpartition(".")
@@ -215,7 +210,7 @@ def restore_renditions(storage, name):
 
 class ImageWithRenditions:
     """For a model with an ImageField ``image`` and integer fields ``width`` and ``height``: a new upload is
-    stored clean (``clean_image``) with its renditions beside it, and pages get ``src``, ``srcset`` and the size.
+    stored clean (``prepared_upload``) with its renditions beside it, and pages get ``src``, ``srcset`` and the size.
 
     The receivers below keep the renditions with the record: gone when it is deleted (the original stays, so
     "Recover deleted" can bring the record back, and its renditions are then made again), made again when a
@@ -225,7 +220,7 @@ class ImageWithRenditions:
     def save(self, *args, **kwargs):
         prepared = replaced = None
         if self.image and not self.image._committed:
-            prepared = clean_image(self.image)
+            prepared = prepared_upload(self.image)
             if self.pk is not None:
                 replaced = type(self)._base_manager.filter(pk=self.pk).values_list("image", "width").first()
             self.image = ContentFile(prepared.data, name=f"image.{prepared.extension}")
@@ -272,7 +267,7 @@ def renditions_after_raw_save(sender, instance, raw=False, using="default", **kw
 
 
 def monument_image_path(instance, filename):
-    """A random, unguessable name under the year; the extension comes from the detected format (see clean_image)."""
+    """A random, unguessable name under the year; the extension is the detected format's (``prepare``)."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in ALLOWED_FORMATS.values():
         extension = "bin"
