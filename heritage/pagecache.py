@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 
+from heritage.compression import negotiated_encoding
+
 logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "page-cache:generation"
@@ -78,7 +80,9 @@ def _key(request, generation):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     scheme = "https" if request.is_secure() else "http"
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"page-cache:{generation}:{scheme}:{request.get_host()}:{language}:{path}"
+    # Pages are stored as heritage.compression sent them: one copy per encoding a reader may be sent.
+    encoding = negotiated_encoding(request) or "identity"
+    return f"page-cache:{generation}:{scheme}:{request.get_host()}:{language}:{encoding}:{path}"
 
 
 def _cacheable_request(request):
@@ -106,7 +110,8 @@ def _cacheable_response(request, response):
 
 class PublicPageCacheMiddleware:
     """Serves and stores anonymous GET pages; after LocaleMiddleware (the language is part of the key) and inside
-    the security and CSP middleware, so a page from the cache gets the same headers as a fresh one."""
+    the security and CSP middleware, so a page from the cache gets the same headers as a fresh one; outside
+    heritage.compression, so a page is compressed once per encoding (also part of the key), not on every serve."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     # After the language is known (part of the key), inside the security and CSP middleware (their headers are
     # added to cached pages too), before everything that reads cookies or the user.
     "heritage.pagecache.PublicPageCacheMiddleware",
+    # Inside the page cache, which keeps each page compressed once per encoding (part of its key); outside
+    # everything that adds to the body or sets the CSRF cookie, which says a token is in the body (BREACH).
+    "heritage.compression.CompressionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

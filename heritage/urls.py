@@ -15,6 +15,7 @@ public = [
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source_detail"),
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country_detail"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -1,6 +1,9 @@
-"""Pages that span both halves: home, search, figures, sources, countries, robots.txt and the health check."""
+"""Pages that span both halves: home, search, figures, sources, countries, robots.txt, the icon and the health check."""
+
+import functools
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
@@ -9,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
@@ -232,6 +236,23 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('heritage:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# /favicon.ico has no fingerprint, so a browser that kept it a year could show an old icon that long; pages
+# declare the fingerprinted static files (templates/base.html), which change name with the icon.
+FAVICON_MAX_AGE = 365 * 24 * 3600
+
+
+@functools.cache
+def _favicon_bytes():
+    return (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@require_GET
+@cache_control(public=True, max_age=FAVICON_MAX_AGE)
+def favicon(request):
+    """The site's icon where browsers and feed readers look for it without reading a page (heritage.favicon)."""
+    return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
 
 
 def healthz(request):

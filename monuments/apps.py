@@ -10,7 +10,8 @@ class MonumentsConfig(AppConfig):
     verbose_name = _("Monuments")
 
     def ready(self):
-        from monuments.models import Monument, map_cells_after_write, map_cells_before_write
+        from heritage import uploads
+        from monuments.models import Monument, MonumentImage, map_cells_after_write, map_cells_before_write
 
         # Derived-data upkeep, not domain logic: the map's pre-counted cells follow every save and delete,
         # including django-reversion's revert and recover, which save without calling Monument.save().
@@ -18,3 +19,7 @@ class MonumentsConfig(AppConfig):
         post_save.connect(map_cells_after_write, sender=Monument, dispatch_uid="monuments_map_cells_post_save")
         pre_delete.connect(map_cells_before_write, sender=Monument, dispatch_uid="monuments_map_cells_pre_delete")
         post_delete.connect(map_cells_after_write, sender=Monument, dispatch_uid="monuments_map_cells_post_delete")
+        # Every new upload is stored re-encoded, without the metadata that can reveal where it was taken, with
+        # renditions (MonumentImage.save); these keep the renditions with the record through deletes and history.
+        post_delete.connect(uploads.renditions_after_delete, sender=MonumentImage, dispatch_uid="monument_image_delete")
+        post_save.connect(uploads.renditions_after_raw_save, sender=MonumentImage, dispatch_uid="monument_image_raw")

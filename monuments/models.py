@@ -545,7 +545,7 @@ class Restoration(models.Model):
         validate_order(self, "started_on", "ended_on", _("The end date cannot be before the start date."))
 
 
-class MonumentImage(models.Model):
+class MonumentImage(uploads.ImageWithRenditions, models.Model):
     monument = models.ForeignKey(Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(
         _("image"),
@@ -564,6 +564,9 @@ class MonumentImage(models.Model):
         "heritage.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The stored image's size in pixels: the page's width and height attributes, and which renditions it has.
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("image")
@@ -575,12 +578,6 @@ class MonumentImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
-
-    def save(self, *args, **kwargs):
-        if self.image and not self.image._committed:
-            # Every new upload is stored re-encoded, without the metadata that can reveal where it was taken.
-            self.image = uploads.clean_image(self.image)
-        super().save(*args, **kwargs)
 
 
 class FigureQualifier(models.TextChoices):

@@ -162,6 +162,8 @@ def _counted_cells(zoom, cells):
     rows = MapCell.objects.in_view(zoom, cells)[: settings.MAP_MAX_FEATURES + 1]
     return [
         {
+            "cell_x": cell.x,
+            "cell_y": cell.y,
             "n": cell.count,
             "lat": cell.latitude_sum / cell.count / MICRODEGREES,
             "lon": cell.longitude_sum / cell.count / MICRODEGREES,
@@ -183,7 +185,8 @@ def _feature(row):
         }
     else:
         point = (round(row["lat"], 4), round(row["lon"], 4))
-        properties = {"count": row["n"]}
+        # The grid cell (column, row) the cluster stands for: the map draws its marker inside it (static/js/map.js).
+        properties = {"count": row["n"], "cell": [row["cell_x"], row["cell_y"]]}
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [point[1], point[0]]},
@@ -196,7 +199,9 @@ def map_data(request):
 
     Each grid cell that the bounding box touches and that holds monuments is one feature, with the number of
     monuments in the whole cell (a cluster at the edge of the view keeps its count) and their mean position; a
-    cell holding a single monument also carries its name and link. Everything works on the public coordinates
+    cell holding a single monument also carries its name and link, a cluster its cell's column and row
+    (``cell``: the cell spans ``column × meta.cell_size`` to the next column in longitude, likewise rows in
+    latitude), so that the map can keep its marker inside it. Everything works on the public coordinates
     (coarsened for sensitive locations), never the exact ones: a bounding box or a cluster's mean over exact
     points would let anyone narrow a hidden location down. The unfiltered map at zooms up to MAP_CELL_MAX_ZOOM
     reads the pre-counted cells (MapCell); filters and deeper zooms group the monuments in one query. The
@@ -216,7 +221,7 @@ def map_data(request):
         {
             "type": "FeatureCollection",
             "features": [_feature(row) for row in rows[:limit]],
-            "meta": {"zoom": zoom, "truncated": len(rows) > limit},
+            "meta": {"zoom": zoom, "cell_size": map_cell_size(zoom), "truncated": len(rows) > limit},
         }
     )
 

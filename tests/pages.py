@@ -14,9 +14,9 @@ from django.urls import reverse
 from PIL import Image
 
 from heritage.demo import load_demo
-from heritage.models import DatePrecision
+from heritage.models import DatePrecision, PublishStatus
 from meetings.models import Event, Meeting, Organization, Person, Topic
-from monuments.models import Condition, EvidenceKind, MonumentImage
+from monuments.models import Condition, EvidenceKind, MapCell, Monument, MonumentImage, MonumentType
 from tests import factories as f
 
 # A word that finds a record of every kind the search shows: monuments, meetings, people, organizations, events.
@@ -24,8 +24,9 @@ SEARCH_WORD = "culture"
 
 
 def png_bytes():
+    """A photograph wide enough for renditions, so that the page offers them (``srcset``) to the checkers."""
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), "#8a6d3b").save(buffer, "PNG")
+    Image.new("RGB", (1000, 750), "#8a6d3b").save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -78,6 +79,45 @@ def build_content():
     )
 
 
+# Rows enough that each list draws a numbered pager with an ellipsis in it (50 a page: 1 2 3 … 6).
+LONG_LIST_ROWS = 260
+
+
+def add_long_lists(content):
+    """Published monuments and meetings, made in bulk, enough for both lists to draw their numbered pagers.
+
+    The monuments lie on a grid of points a few kilometres apart around the demo's region, so the world map
+    draws them as cluster markers of several sizes side by side (and a few lone points further out). Made
+    with ``bulk_create`` (no signals), so the map's counted cells are rebuilt here.
+    """
+    mosque = MonumentType.objects.get_or_create(name="Mosque")[0]
+    place = content.monument.place
+    Monument.objects.bulk_create(
+        Monument(
+            name=f"Listed monument {i:03d}",
+            slug=f"listed-monument-{i:03d}",
+            monument_type=mosque,
+            place=place,
+            status=PublishStatus.PUBLISHED,
+            # Rows of 20 points 0.3° apart, groups 4° apart: clusters of different counts near each other.
+            latitude=Decimal(38 + (i // 40) * 4 + (i % 20) * 0.3).quantize(Decimal("0.000001")),
+            longitude=Decimal(40 + (i % 40 // 20) * 6 + (i % 7) * 0.2).quantize(Decimal("0.000001")),
+        )
+        for i in range(LONG_LIST_ROWS)
+    )
+    MapCell.objects.rebuild()
+    Meeting.objects.bulk_create(
+        Meeting(
+            title=f"Listed meeting {i:03d}",
+            slug=f"listed-meeting-{i:03d}",
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
+            status=PublishStatus.PUBLISHED,
+        )
+        for i in range(LONG_LIST_ROWS)
+    )
+    return content
+
+
 def monuments(query=""):
     return reverse("monuments:monument_list") + query
 
@@ -100,6 +140,7 @@ PUBLIC_PAGES = {
     "monument list invalid filter": lambda c: monuments("?built_after=soon&condition=destroyed"),
     "monument detail": lambda c: c.monument.get_absolute_url(),
     "monument map": lambda c: reverse("monuments:monument_map") + "?condition=destroyed",
+    "monument map with clusters": lambda c: reverse("monuments:monument_map"),
     "not found": lambda c: reverse("monuments:monument_detail", args=["no-such-monument"]),
 }
 

@@ -167,6 +167,19 @@ def test_benchmark_runs_and_reports_every_page(postgres_only, demo, client):
     assert len(missing) == 2 and all("page" in line for line in missing)
 
 
+def test_compression_benchmark_measures_every_kind_of_text_response(postgres_only, demo):
+    from bench import compression
+
+    call_command("generate_sample", monuments=200, meetings=50, verbosity=0)
+    rows = compression.measure(repeat=1)  # asserts each answers 200 in the encoding asked for
+    assert [row["label"] for row in rows] == [
+        label for label, _url in compression.urls({"monument": "", "meeting": ""})
+    ]
+    assert all(row["br"] < row["raw"] and row["gzip"] < row["raw"] for row in rows)
+    table = compression.table(rows)
+    assert table.count("\n") == len(rows) + 1 and "| monuments GeoJSON |" in table
+
+
 def test_benchmark_reports_a_missing_page_instead_of_crashing(postgres_only, client):
     from bench import run
 

@@ -30,11 +30,33 @@
     }
   }
 
-  function clusterIcon(count) {
-    var size = count < 10 ? 30 : count < 100 ? 38 : count < 1000 ? 46 : 54;
+  // A cluster marker is a touch target (WCAG 2.2, 2.5.8): at least 24 × 24 px and covered by no other. So it shows
+  // its count in at most four characters ("1.2k"; the title has the full number), is at most 38 px across, and is
+  // drawn inside its own grid cell (about 60 px, monuments.models.MAP_CELL_DEGREES): at its monuments' mean point,
+  // moved in just enough to keep the whole marker inside the cell, so markers of neighbouring cells never overlap.
+  function shortCount(count) {
+    var lang = document.documentElement.lang || undefined;
+    if (count < 1000) { return count.toLocaleString(lang); }
+    var scaled = count < 1e6 ? count / 1e3 : count / 1e6;
+    var digits = scaled < 10 ? 1 : 0;
+    return (Math.floor(scaled * Math.pow(10, digits)) / Math.pow(10, digits)).toLocaleString(lang) + (count < 1e6 ? "k" : "M");
+  }
+
+  function clusterIcon(text) {
+    var size = text.length < 3 ? 28 : text.length < 4 ? 32 : 38;
     var span = document.createElement("span");
-    span.textContent = count.toLocaleString();
+    span.textContent = text;
     return L.divIcon({ html: span, className: "cluster", iconSize: [size, size] });
+  }
+
+  function insideCell(map, latlng, cell, cellSize, iconSize) {
+    var half = iconSize / 2;
+    var point = map.project(latlng);
+    var southWest = map.project([cell[1] * cellSize, cell[0] * cellSize]);
+    var northEast = map.project([(cell[1] + 1) * cellSize, (cell[0] + 1) * cellSize]);
+    var x = Math.min(Math.max(point.x, southWest.x + half), northEast.x - half);
+    var y = Math.min(Math.max(point.y, northEast.y + half), southWest.y - half);
+    return map.unproject([x, y]);
   }
 
   function clusterMap(element) {
@@ -61,7 +83,9 @@
             if (p.count === 1) {
               L.circleMarker(latlng, { radius: 7 }).bindPopup(link(p.url, p.name)).addTo(layer);
             } else {
-              L.marker(latlng, { icon: clusterIcon(p.count), title: p.count + " " + element.dataset.labelMonuments })
+              var icon = clusterIcon(shortCount(p.count));
+              var title = p.count.toLocaleString(document.documentElement.lang || undefined) + " " + element.dataset.labelMonuments;
+              L.marker(insideCell(map, latlng, p.cell, data.meta.cell_size, icon.options.iconSize[0]), { icon: icon, title: title })
                 .on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 18)); })
                 .addTo(layer);
             }

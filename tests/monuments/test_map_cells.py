@@ -113,6 +113,24 @@ def test_every_counted_zoom_shows_what_is_published(client, scattered):
     assert shown(client, 10, "&country=&q=+") == expected(10)
 
 
+def test_each_cluster_names_the_cell_it_stands_for_so_the_map_can_draw_its_marker_inside_it(client, scattered):
+    for zoom in (2, 8, MAP_CELL_MAX_ZOOM + 1):
+        for query in ("", EVERY_CONDITION):  # the counted cells and the live grouping
+            data = client.get(reverse("monuments:map_data") + f"?zoom={zoom}{query}").json()
+            size = data["meta"]["cell_size"]
+            assert size == MAP_CELL_DEGREES / 2**zoom
+            clusters = [feat for feat in data["features"] if feat["properties"]["count"] > 1]
+            assert clusters, zoom
+            for feat in clusters:
+                x, y = feat["properties"]["cell"]
+                lon, lat = feat["geometry"]["coordinates"]
+                # The mean of the points in a cell lies in it (to the four decimals sent).
+                assert x * size - 1e-4 <= lon <= (x + 1) * size + 1e-4, (zoom, feat)
+                assert y * size - 1e-4 <= lat <= (y + 1) * size + 1e-4, (zoom, feat)
+            cells = [tuple(feat["properties"]["cell"]) for feat in clusters]
+            assert len(cells) == len(set(cells))
+
+
 def test_a_box_shows_every_cell_it_touches_with_its_whole_count(client, scattered):
     for zoom, bbox in [(2, (40, 30, 50, 45)), (6, (45.6, 41.2, 45.7, 41.3)), (10, (49.6, 40.1, 49.7, 40.2))]:
         query = "&bbox=" + ",".join(map(str, bbox))

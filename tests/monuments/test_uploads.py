@@ -2,18 +2,28 @@
 
 import io
 import re
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms, ImageFile
+from reversion.models import Version
 
+from heritage.uploads import rendition_name
 from monuments.models import MonumentImage
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:monuments_monumentimage_add")
+DATA = Path(__file__).resolve().parent.parent / "data"
+DISPLAY_P3 = (DATA / "DisplayP3-v4.icc").read_bytes()
+GREY = (DATA / "sGrey-v4.icc").read_bytes()
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def jpeg_with_location(size=(40, 20)):
@@ -133,3 +143,169 @@ def test_saving_in_code_cleans_the_image_too():
     image.caption = "New caption"
     image.save()
     assert image.image.name == name
+
+
+def photo(fmt="JPEG", size=(2000, 1000), mode="RGB", icc_profile=None, exif=None):
+    """A picture with detail (so that sizes and colours can be told apart), optionally with a profile and EXIF."""
+    image = (
+        Image.linear_gradient("L").resize(size).convert(mode)
+        if mode != "RGB"
+        else Image.merge(
+            "RGB",
+            [
+                Image.linear_gradient("L").resize(size),
+                Image.radial_gradient("L").resize(size),
+                Image.new("L", size, 90),
+            ],
+        )
+    )
+    options = {"icc_profile": icc_profile} if icc_profile else {}
+    if exif is not None:
+        options["exif"] = exif
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def stored(name):
+    with default_storage.open(name, "rb") as file:
+        data = file.read()
+    return data, Image.open(io.BytesIO(data))
+
+
+def add_image(content, name="photo.jpg"):
+    return MonumentImage.objects.create(
+        monument=f.MonumentFactory(name="Juma Mosque"),
+        image=SimpleUploadedFile(name, content),
+        alt_text="The west front",
+        credit="A photographer",
+    )
+
+
+@pytest.mark.parametrize(
+    "fmt,mode,profile",
+    [("JPEG", "RGB", DISPLAY_P3), ("PNG", "RGB", DISPLAY_P3), ("WEBP", "RGB", SRGB), ("JPEG", "L", GREY)],
+)
+def test_the_colour_profile_survives_in_the_image_and_each_rendition(client, superuser, fmt, mode, profile):
+    client.force_login(superuser)
+    response = upload(client, f"wide-gamut.{fmt.lower()}", photo(fmt, mode=mode, icc_profile=profile))
+    assert response.status_code == 302
+    image = MonumentImage.objects.get()
+    names = [image.image.name] + [rendition_name(image.image.name, width) for width in (480, 960, 1600)]
+    for name in names:
+        data, picture = stored(name)
+        assert picture.info.get("icc_profile") == profile, name
+        assert picture.format == fmt and picture.mode == mode
+
+
+def test_a_profile_that_does_not_describe_the_pixels_is_dropped():
+    # A grey profile on colour pixels (or a CMYK one on what is stored as RGB) would show wrong colours.
+    image = add_image(photo("JPEG", icc_profile=GREY))
+    assert "icc_profile" not in stored(image.image.name)[1].info
+
+
+def test_renditions_480_960_and_1600_wide_are_stored_beside_the_original():
+    image = add_image(photo(size=(2000, 1000)))
+    assert (image.width, image.height) == (2000, 1000)
+    stem = image.image.name.removesuffix(".jpg")
+    for width in (480, 960, 1600):
+        data, picture = stored(f"{stem}-{width}w.jpg")
+        assert picture.size == (width, width // 2)
+        assert picture.format == "JPEG" and not picture.getexif()
+    # Never wider than the original: a 700-pixel photo gets only the 480 one, a small one none.
+    medium = add_image(photo(size=(700, 300)))
+    assert default_storage.exists(rendition_name(medium.image.name, 480))
+    assert not default_storage.exists(rendition_name(medium.image.name, 960))
+    assert medium.srcset.endswith(f"{medium.image.url} 700w")
+    small = add_image(photo(size=(300, 200)))
+    assert not default_storage.exists(rendition_name(small.image.name, 480)) and small.srcset == ""
+
+
+def test_renditions_carry_no_location_or_camera_metadata_either():
+    image = add_image(jpeg_with_location(size=(2000, 1200)))
+    for width in (480, 960):
+        data, picture = stored(rendition_name(image.image.name, width))
+        assert picture.size == (width, round(width * 2000 / 1200))  # upright, like the original
+        assert not picture.getexif() and b"FieldCam" not in data and b"secret site" not in data
+
+
+def test_an_upload_through_the_admin_is_decoded_once(client, superuser, monkeypatch):
+    decodes = []
+    original = ImageFile.ImageFile.load
+
+    def counting_load(self):
+        if self.tile:  # pixels still to decode (a second load() of a decoded image decodes nothing)
+            decodes.append(self.format)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    client.force_login(superuser)
+    assert upload(client, "photo.jpg", photo(size=(2000, 1000))).status_code == 302
+    assert decodes == ["JPEG"]
+    assert default_storage.exists(rendition_name(MonumentImage.objects.get().image.name, 1600))
+
+
+def test_the_monument_page_offers_the_renditions_with_srcset_sizes_and_the_size(client):
+    image = add_image(photo(size=(1200, 800)))
+    html = client.get(image.monument.get_absolute_url()).content.decode()
+    [tag] = re.findall(r"<img [^>]*>", html)
+    attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+    url = image.image.url
+    stem = url.removesuffix(".jpg")
+    assert attributes["src"] == f"{stem}-480w.jpg"
+    assert attributes["srcset"] == f"{stem}-480w.jpg 480w, {stem}-960w.jpg 960w, {url} 1200w"
+    assert attributes["sizes"] == "(max-width: 22rem) calc(100vw - 2rem), 20rem"
+    assert (attributes["width"], attributes["height"]) == ("1200", "800")
+    assert attributes["alt"] == "The west front" and attributes["loading"] == "lazy"
+
+
+def test_deleting_an_image_removes_its_renditions_and_recovering_it_makes_them_again(
+    client, superuser, django_capture_on_commit_callbacks
+):
+    client.force_login(superuser)
+    assert upload(client, "photo.jpg", photo(size=(1000, 500))).status_code == 302
+    image = MonumentImage.objects.get()
+    name, renditions = image.image.name, [rendition_name(image.image.name, w) for w in (480, 960)]
+    assert all(default_storage.exists(r) for r in renditions)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:monuments_monumentimage_delete", args=[image.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not MonumentImage.objects.exists()
+    assert not any(default_storage.exists(r) for r in renditions)
+    # The original is kept, as before, so that "Recover deleted" can bring the image back: with its renditions.
+    assert default_storage.exists(name)
+    Version.objects.get_deleted(MonumentImage).first().revert()
+    recovered = MonumentImage.objects.get()
+    assert recovered.image.name == name and (recovered.width, recovered.height) == (1000, 500)
+    assert all(default_storage.exists(r) for r in renditions)
+
+
+def test_deleting_a_monument_removes_its_images_renditions(django_capture_on_commit_callbacks):
+    image = add_image(photo(size=(1000, 500)))
+    assert default_storage.exists(rendition_name(image.image.name, 480))
+    with django_capture_on_commit_callbacks(execute=True):
+        image.monument.delete()
+    assert not default_storage.exists(rendition_name(image.image.name, 480))
+
+
+def test_replacing_the_file_replaces_the_renditions(client, superuser, django_capture_on_commit_callbacks):
+    image = add_image(photo(size=(1000, 500)))
+    old = rendition_name(image.image.name, 960)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.image = SimpleUploadedFile("new.png", photo("PNG", size=(600, 400)))
+        image.save()
+    assert not default_storage.exists(old) and not default_storage.exists(rendition_name(image.image.name, 960))
+    assert default_storage.exists(rendition_name(image.image.name, 480)) and (image.width, image.height) == (600, 400)
+
+
+def test_images_stored_before_renditions_get_their_size_and_renditions_on_migrating():
+    from importlib import import_module
+
+    image = add_image(photo(size=(1000, 500)))
+    for width in (480, 960):
+        default_storage.delete(rendition_name(image.image.name, width))
+    MonumentImage.objects.update(width=None, height=None)
+    migration = import_module("monuments.migrations.0010_image_size_and_renditions")
+    migration.size_and_renditions(apps, SimpleNamespace(connection=SimpleNamespace(alias="default")))
+    image.refresh_from_db()
+    assert (image.width, image.height) == (1000, 500)
+    assert all(default_storage.exists(rendition_name(image.image.name, w)) for w in (480, 960))
