@@ -331,6 +331,33 @@ class Publishable(Tracked):
     def is_published(self):
         return self.status == PublishStatus.PUBLISHED
 
+    # What the publishing rule reads of a record as stored (``publishing_snapshot``); a subclass whose other fields
+    # decide what the public sees of a published record adds them (``Monument``: its sensitive location).
+    publishing_fields = ("status",)
+
+    @classmethod
+    def publishing_snapshot(cls, record):
+        """The fields ``publishing_changes`` compares, of ``record`` as stored (``None`` for no record)."""
+        return None if record is None else {name: getattr(record, name) for name in cls.publishing_fields}
+
+    @classmethod
+    def publishing_changes(cls, stored, new):
+        """The changes from ``stored`` (``publishing_snapshot``; ``None`` for a new record) to ``new`` (values by
+        field name; a field left out is unchanged) that only a user with the publish permission may make, as
+        ``{field: message}``. The one rule behind the admin form, its history reverts and the imports.
+
+        Entering or leaving "published" is one: a new record counts as a draft.
+        """
+        old = stored["status"] if stored else PublishStatus.DRAFT
+        status = new.get("status", old)
+        if status != old and PublishStatus.PUBLISHED in (old, status):
+            return {
+                "status": _(
+                    "You may not publish or unpublish this record. Save it as draft or in review for a Publisher."
+                )
+            }
+        return {}
+
 
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", _("News article")

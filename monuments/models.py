@@ -290,6 +290,33 @@ class Monument(Searchable, Publishable):
     def get_current_condition_display(self):
         return CONDITION_LABELS.get(self.current_condition, self.current_condition)
 
+    # Whether a published monument is sensitive, and where a sensitive one lies, decide what the public sees of
+    # its position (monuments.geo): changing them is a publishing decision, as the status is. A draft or a record
+    # in review is not public, so staff edit its location freely; the Publisher who publishes it decides.
+    publishing_fields = ("status", "location_sensitive", "latitude", "longitude")
+
+    @classmethod
+    def publishing_changes(cls, stored, new):
+        changes = super().publishing_changes(stored, new)
+        if not stored or stored["status"] != PublishStatus.PUBLISHED:
+            return changes
+        sensitive = stored["location_sensitive"]
+        if new.get("location_sensitive", sensitive) != sensitive:
+            changes["location_sensitive"] = _(
+                "You may not change whether the location of a published monument is sensitive (it is now “%(now)s”): "
+                "that decides whether the public sees its exact point. Ask a Publisher."
+            ) % {"now": _("yes") if sensitive else _("no")}
+        elif sensitive:
+            point = {"latitude": stored["latitude"], "longitude": stored["longitude"]}
+            where = _("no point") if None in point.values() else "{latitude}, {longitude}".format(**point)
+            for name, value in point.items():
+                if new.get(name, value) != value:
+                    changes[name] = _(
+                        "You may not move a published monument whose location is sensitive (now: %(where)s). "
+                        "Ask a Publisher."
+                    ) % {"where": where}
+        return changes
+
     def clean(self):
         validate_order(
             self,
