@@ -15,7 +15,8 @@ from django_countries import countries
 
 from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
-from meetings.models import Event, Meeting, Organization, Participant, Person
+from meetings.filters import participant_exists
+from meetings.models import Event, Meeting, Organization, Person
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 
 # Counts over the whole register are cheap GROUP BYs, but not free at a million rows: keep them a few minutes.
@@ -203,7 +204,7 @@ class CountryDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["country_code"] = code
         context["country_name"] = countries.name(code)
-        represented = Exists(Participant.objects.filter(meeting=OuterRef("pk"), represented_country=code))
+        represented = participant_exists(represented_country=code)
         meetings = list(
             Meeting.objects.published().filter(represented).with_related().order_by("-date")[: RELATED_LIMIT + 1]
         )

@@ -9,6 +9,7 @@ from heritage.models import (
     DatePrecision,
     Publishable,
     PublishableQuerySet,
+    PublishStatus,
     Searchable,
     Tracked,
     format_partial_date,
@@ -327,7 +328,9 @@ class Meeting(SluggedMixin, Searchable, Publishable):
             # Drafts stay private: a draft person or organization must not make a published meeting findable by
             # their name. Publishing or renaming them re-indexes their meetings (MeetingRelation.save).
             for p in participants:
-                if p.person_id and p.person.is_published:
+                if not p.is_visible:
+                    continue
+                if p.person_id:
                     people += [p.person.name, p.person.alternative_names]
                 if p.organization_id and p.organization.is_published:
                     people += [p.organization.name, p.organization.acronym]
@@ -350,8 +353,26 @@ class Meeting(SluggedMixin, Searchable, Publishable):
         return format_partial_date(self.date, self.date_precision)
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def visible(self):
+        """The participants the public may see (``Participant.is_visible``, as SQL): a published person; without a
+        person, a published organization; neither, a group described in words."""
+        published = PublishStatus.PUBLISHED
+        return self.filter(
+            models.Q(person__status=published)
+            | models.Q(person__isnull=True, organization__status=published)
+            | models.Q(person__isnull=True, organization__isnull=True)
+        )
+
+
 class Participant(models.Model):
-    """Someone at a meeting: a named person, an organization, or an unnamed group described in words."""
+    """Someone at a meeting: a named person, an organization, or an unnamed group described in words.
+
+    Drafts stay private: a participant is who it names first, its person or, without one, its organization, and
+    while that one is not published the public sees nothing of the participant (not its role, its country, nor
+    that there is one): ``is_visible`` and ``Participant.objects.visible()``. A published person whose
+    organization is a draft is shown without the organization.
+    """
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
@@ -377,6 +398,8 @@ class Participant(models.Model):
     represented_country = CountryField(_("country represented"), blank=True, db_index=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -397,6 +420,13 @@ class Participant(models.Model):
     def __str__(self):
         who = self.person or self.description or self.organization
         return f"{who}, {self.role}" if self.role else str(who)
+
+    @property
+    def is_visible(self):
+        """Whether the public may see this participant (see the class's docstring; ``visible()`` in SQL)."""
+        if self.person_id:
+            return self.person.is_published
+        return self.organization.is_published if self.organization_id else True
 
 
 class OutcomeKind(models.TextChoices):

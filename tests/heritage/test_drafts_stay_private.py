@@ -8,7 +8,6 @@ published, the moment it is unpublished.
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from heritage.models import PublishStatus
