@@ -1,6 +1,7 @@
 """Diplomatic and cultural-cooperation meetings: who met whom, when, where, on what, with which outcomes."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -235,10 +236,20 @@ class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
         }
 
 
+class TopicQuerySet(models.QuerySet):
+    def in_use(self):
+        """The topics of a published meeting: the public vocabulary (a topic only drafts have is not public). One
+        EXISTS per topic on the meeting-topic table's topic index, stopping at the first published meeting."""
+        links = Meeting.topics.through.objects.filter(topic=OuterRef("pk"), meeting__status=PublishStatus.PUBLISHED)
+        return self.filter(Exists(links))
+
+
 class Topic(SluggedMixin, Tracked):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")

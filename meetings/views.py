@@ -143,7 +143,7 @@ class TopicDetailView(RelatedMeetingsView):
     filter_param = "topic"
 
     def get_queryset(self):
-        return Topic.objects.all()
+        return Topic.objects.in_use()  # a topic only drafts have is a 404
 
     def meetings_for(self, obj):
         return published_meetings().filter(topics=obj)

@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,10 +93,19 @@ class ReligiousAffiliation(models.TextChoices):
     NONE = "none", _("None (secular)")
 
 
+class MonumentTypeQuerySet(models.QuerySet):
+    def in_use(self):
+        """The types a published monument has: the public vocabulary (a type only drafts have is not public).
+        One EXISTS per type on the monuments' type index, which stops at the type's first published monument."""
+        return self.filter(Exists(Monument.objects.published().filter(monument_type=OuterRef("pk"))))
+
+
 class MonumentType(Tracked):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = MonumentTypeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monument type")

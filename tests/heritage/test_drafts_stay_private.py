@@ -46,3 +46,39 @@ def test_a_draft_reporter_is_not_named_on_any_page_that_shows_the_figure(client,
     for url in pages:
         assert "Secretive Ministry" in body(client.get(url)), url
     assert "Reported by Secretive Ministry, as of 2021" in body(client.get("/figures/"))
+
+
+def test_a_topic_only_drafts_have_is_neither_an_option_nor_a_page(client):
+    draft = f.MeetingFactory(title="Draft talks", status=PublishStatus.DRAFT)
+    draft.topics.add(f.TopicFactory(name="Looted manuscripts", slug="looted-manuscripts"))
+    f.MeetingFactory(title="Open talks").topics.add(f.TopicFactory(name="Museum loans", slug="museum-loans"))
+    f.TopicFactory(name="Unused topic", slug="unused-topic")
+    page = "/topics/looted-manuscripts/"
+    for url in ["/meetings/", "/sitemap-topics.xml"]:
+        text = body(client.get(url))
+        assert "museum-loans" in text and "looted-manuscripts" not in text and "unused-topic" not in text, url
+        assert "Looted manuscripts" not in text, url
+    assert client.get(page).status_code == 404 and client.get("/topics/unused-topic/").status_code == 404
+    assert client.get("/topics/museum-loans/").status_code == 200
+    # As a parameter it is not a valid choice: the list says so (naming no topic) and the exports refuse it.
+    assert "Select a valid choice" in body(client.get("/meetings/?topic=looted-manuscripts"))
+    assert client.get("/meetings/export.csv?topic=looted-manuscripts").status_code == 400
+
+    draft.status = PublishStatus.PUBLISHED
+    draft.save()
+    assert 'value="looted-manuscripts"' in body(client.get("/meetings/"))
+    assert client.get(page).status_code == 200 and page in body(client.get("/sitemap-topics.xml"))
+
+
+def test_a_monument_type_only_drafts_have_is_not_a_filter_choice(client):
+    f.MonumentFactory(name="Draft tower", status=PublishStatus.DRAFT, monument_type=f.MonumentTypeFactory(name="Tower"))
+    f.MonumentFactory(name="Open mosque", monument_type=f.MonumentTypeFactory(name="Mosque"))
+    text = body(client.get("/monuments/"))
+    assert 'name="type" value="mosque"' in text and 'value="tower"' not in text and "Tower" not in text
+    assert "Select a valid choice" in body(client.get("/monuments/?type=tower"))
+    for url in ["/monuments/export.csv?type=tower", "/monuments/map/data.json?type=tower"]:
+        assert client.get(url).status_code == 400, url
+
+    f.MonumentFactory(name="Open tower", monument_type=f.MonumentTypeFactory(name="Tower"))
+    assert 'name="type" value="tower"' in body(client.get("/monuments/"))
+    assert "Open tower" in body(client.get("/monuments/?type=tower"))
