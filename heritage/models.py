@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVec
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import dateformat
@@ -370,6 +371,24 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited(self):
+        """The sources a published record cites, as a public page lists them: a published monument, meeting or
+        event, a condition assessment of a published monument, a published reported figure. Only these are
+        public (a source page is a 404 otherwise, and the home page counts only these)."""
+        from meetings.models import Event, Meeting
+        from monuments.models import ConditionAssessment, Monument, ReportedFigure
+
+        source = OuterRef("pk")
+        return self.filter(
+            Exists(Monument.objects.published().filter(sources=source))
+            | Exists(ConditionAssessment.objects.filter(source=source, monument__status=PublishStatus.PUBLISHED))
+            | Exists(Meeting.objects.published().filter(sources=source))
+            | Exists(Event.objects.published().filter(sources=source))
+            | Exists(ReportedFigure.objects.published().filter(source=source))
+        )
+
+
 class Source(Tracked):
     """A document that records make statements from: every condition, figure and meeting cites one."""
 
@@ -391,6 +410,8 @@ class Source(Tracked):
         help_text=_("Whom the source itself reports or quotes, for example “the Ministry of Culture”."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")

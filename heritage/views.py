@@ -1,7 +1,6 @@
 """Pages that span both halves: home, search, figures, sources, countries, robots.txt and the health check."""
 
 from django import forms
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
@@ -15,11 +14,14 @@ from django_countries import countries
 
 from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
+from heritage.pagecache import kept_until_change
 from meetings.filters import participant_exists
 from meetings.models import Event, Meeting, Organization, Person
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 
-# Counts over the whole register are cheap GROUP BYs, but not free at a million rows: keep them a few minutes.
+# Counts over the whole register are GROUP BYs that cost up to a second at a million rows: they are kept until the
+# register next changes (heritage.pagecache.kept_until_change), so they are exact; this bounds how long a value
+# lives when the cache missed a change (it could not be reached).
 COUNTS_CACHE_SECONDS = 300
 RELATED_LIMIT = 100
 
@@ -35,10 +37,10 @@ def headline_counts():
         return {
             "monuments": Monument.objects.published().count(),
             "meetings": Meeting.objects.published().count(),
-            "sources": Source.objects.count(),
+            "sources": Source.objects.cited().count(),  # those whose page a reader can open
         }
 
-    return cache.get_or_set("heritage:headline-counts", compute, COUNTS_CACHE_SECONDS)
+    return kept_until_change("headline-counts", compute, COUNTS_CACHE_SECONDS)
 
 
 def register_counts():
@@ -68,7 +70,7 @@ def register_counts():
             "total": sum(row["n"] for row in by_condition),
         }
 
-    return cache.get_or_set("heritage:register-counts", compute, COUNTS_CACHE_SECONDS)
+    return kept_until_change("register-counts", compute, COUNTS_CACHE_SECONDS)
 
 
 def figures_with_counts(limit):
@@ -166,7 +168,7 @@ class FiguresView(TemplateView):
 class SourceDetailView(DetailView):
     """Everything published that cites a source. A source that nothing published cites is a 404."""
 
-    model = Source
+    queryset = Source.objects.cited()
     template_name = "heritage/source_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -189,8 +191,6 @@ class SourceDetailView(DetailView):
         context["figures"] = list(
             ReportedFigure.objects.published().filter(source=source).select_related("reported_by")[:RELATED_LIMIT]
         )
-        if not any(context[k] for k in ("meetings", "monuments", "assessed_monuments", "events", "figures")):
-            raise Http404(_("No published record cites this source."))
         return context
 
 

@@ -6,8 +6,10 @@ published, the moment it is unpublished.
 """
 
 import datetime
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from heritage.models import PublishStatus
@@ -82,3 +84,58 @@ def test_a_monument_type_only_drafts_have_is_not_a_filter_choice(client):
     f.MonumentFactory(name="Open tower", monument_type=f.MonumentTypeFactory(name="Tower"))
     assert 'name="type" value="tower"' in body(client.get("/monuments/"))
     assert "Open tower" in body(client.get("/monuments/?type=tower"))
+
+
+def headline(text):
+    """The home page's three counts: published monuments, published meetings, sources."""
+    return [int(n.replace(",", "")) for n in re.findall(r"<strong>([\d,]+)</strong>", text)[:3]]
+
+
+def register_total(text):
+    return int(re.search(r"([\d,]+) published monuments? in total", text).group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize("page_cache", [0, 60], ids=["page cache off", "page cache on"])
+def test_counts_drop_the_moment_a_monument_is_unpublished(client, settings, publisher, page_cache):
+    settings.PAGE_CACHE_SECONDS = page_cache
+    kept, gone = f.MonumentFactory(name="Kept"), f.MonumentFactory(name="Gone")
+    staff = Client()
+    staff.force_login(publisher)  # a logged-in reader never gets a cached page: only the counts can be stale
+    for reader in (client, staff):
+        assert headline(body(reader.get("/")))[0] == 2
+        assert register_total(body(reader.get("/figures/"))) == 2
+    staff.post(reverse("admin:monuments_monument_changelist"), {"action": "unpublish", "_selected_action": [gone.pk]})
+    assert "Gone" not in body(client.get("/monuments/"))
+    for reader in (client, staff):
+        assert headline(body(reader.get("/")))[0] == 1
+        figures = body(reader.get("/figures/"))
+        assert register_total(figures) == 1 and re.search(r'type=mosque">Mosque</a></th><td>1</td>', figures)
+    kept.delete()
+    assert headline(body(staff.get("/")))[0] == 0 and register_total(body(staff.get("/figures/"))) == 0
+
+
+def test_the_source_count_counts_only_sources_a_published_record_cites(client):
+    cited = {
+        "meeting": f.SourceFactory(title="Cited by a meeting"),
+        "assessment": f.SourceFactory(title="Cited by an assessment"),
+        "figure": f.SourceFactory(title="Cited by a figure"),
+    }
+    f.MeetingFactory().sources.add(cited["meeting"])
+    f.ConditionAssessmentFactory(monument=f.MonumentFactory(), source=cited["assessment"])
+    f.ReportedFigureFactory(source=cited["figure"], reported_by=f.OrganizationFactory())
+    only_a_draft = f.SourceFactory(title="Cited only by a draft")
+    draft = f.MonumentFactory(status=PublishStatus.DRAFT)
+    draft.sources.add(only_a_draft)
+    f.EventFactory(status=PublishStatus.DRAFT).sources.add(only_a_draft)
+    f.ConditionAssessmentFactory(monument=draft, source=only_a_draft)
+    f.SourceFactory(title="Cited by nothing")
+
+    assert headline(body(client.get("/")))[2] == 3
+    for source in cited.values():
+        assert client.get(source.get_absolute_url()).status_code == 200, source
+    assert client.get(only_a_draft.get_absolute_url()).status_code == 404
+
+    draft.status = PublishStatus.PUBLISHED
+    draft.save()
+    assert headline(body(client.get("/")))[2] == 4
+    assert client.get(only_a_draft.get_absolute_url()).status_code == 200
