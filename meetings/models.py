@@ -367,12 +367,15 @@ class Meeting(SluggedMixin, Searchable, Publishable):
 class ParticipantQuerySet(models.QuerySet):
     def visible(self):
         """The participants the public may see (``Participant.is_visible``, as SQL): a published person; without a
-        person, a published organization; neither, a group described in words."""
-        published = PublishStatus.PUBLISHED
-        return self.filter(
-            models.Q(person__status=published)
-            | models.Q(person__isnull=True, organization__status=published)
-            | models.Q(person__isnull=True, organization__isnull=True)
+        person, a published organization; neither, a group described in words.
+
+        Written as "not one of the drafts" (``NOT IN`` two small uncorrelated sub-queries, which PostgreSQL hashes
+        once) rather than joins: the country filter then reads only the participants' (country, meeting, person,
+        organization) index, as it did before drafts were checked, instead of joining every participant of the
+        country to its person and organization (twice the time at 250,000 meetings).
+        """
+        return self.exclude(person__in=Person.objects.drafts().values("pk")).exclude(
+            person__isnull=True, organization__in=Organization.objects.drafts().values("pk")
         )
 
 
@@ -415,9 +418,15 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["meeting", "order", "id"]
-        # The meeting list's country filter asks "does this meeting have a participant for country X": one
-        # index probe per meeting with both columns, instead of fetching every participant of the country.
-        indexes = [models.Index(fields=["represented_country", "meeting"], name="participant_country_meeting")]
+        # The meeting list's country filter asks "does this meeting have a visible participant for country X":
+        # read from this index alone (who the participant names decides whether it is visible), instead of
+        # fetching every participant of the country from the table.
+        indexes = [
+            models.Index(
+                fields=["represented_country", "meeting", "person", "organization"],
+                name="participant_country_who",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False)
