@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
@@ -18,7 +19,7 @@ from monuments.models import Monument
 from monuments.services import MonumentImport
 from tests import factories as f
 from tests.public import body
-from tests.test_imports import csv_file
+from tests.test_imports import csv_file, upload, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,24 @@ def test_a_publisher_and_the_operator_import_location_changes(client, publisher,
     assert stored(sensitive)["location_sensitive"] is False
     assert import_rows(None, header, [["hidden-shrine", "yes"]]).committed  # a command without --user
     assert stored(sensitive)["location_sensitive"] is True
+
+
+def test_an_editor_admin_import_previews_the_refusal_and_commits_nothing(client, editor, sensitive):
+    client.force_login(editor)
+    url = reverse("admin:monuments_monument_import")
+    response = client.post(url, {"file": upload("m.csv", ["slug", "location_sensitive"], [["hidden-shrine", "no"]])})
+    assert response.status_code == 200 and response.context["result"].counts == {"invalid": 1}
+    assert "You may not change whether the location of a published monument is sensitive" in body(response)
+    assert 'name="confirm"' not in body(response)
+    assert_still_hidden(client, sensitive)
+
+
+def test_the_import_command_refuses_an_editor_and_lets_the_operator(client, tmp_path, editor, sensitive, capsys):
+    path = write_csv(tmp_path, ["slug", "latitude"], [["hidden-shrine", "41.3"]])
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_monuments", path, "--user", "editor")
+    out = capsys.readouterr()
+    assert "latitude: You may not move a published monument" in out.out + out.err
+    assert_still_hidden(client, sensitive)
+    call_command("import_monuments", path)  # no --user: the operator
+    assert stored(sensitive)["latitude"] == Decimal("41.3")
