@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.utils.functional import cached_property
@@ -139,19 +140,23 @@ class LabelledTabularInline(admin.TabularInline):
 
 
 class PublishGuardForm(forms.ModelForm):
-    """Refuses a change into or out of "published" from a user without the publish permission."""
+    """Refuses, from a user without the publish permission, every change ``publishing_changes`` names: into or out
+    of "published", and a published monument's sensitive location. The message lands on the field."""
 
     can_publish = False
+    stored = None  # the record as stored before this request (``publishing_snapshot``), set by PublishableAdmin
 
-    def clean_status(self):
-        new = self.cleaned_data.get("status")
-        old = self.initial.get("status") if self.instance.pk else PublishStatus.DRAFT
-        touches_published = PublishStatus.PUBLISHED in (new, old) and new != old
-        if touches_published and not self.can_publish:
-            raise forms.ValidationError(
-                _("You may not publish or unpublish this record. Save it as draft or in review for a Publisher.")
-            )
-        return new
+    def clean(self):
+        data = super().clean()
+        if not self.can_publish:
+            model = self._meta.model
+            new = {name: data[name] for name in model.publishing_fields if name in data}
+            for name, message in model.publishing_changes(self.stored, new).items():
+                self.add_error(name if name in self.fields else None, message)
+        return data
+
+
+NOT_GIVEN = object()
 
 
 class PublishableAdmin(TrackedAdmin):
@@ -165,8 +170,22 @@ class PublishableAdmin(TrackedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.can_publish = self.has_publish_permission(request)  # a fresh class per request: safe to set
+        # A fresh class per request: safe to set.
+        form.can_publish = self.has_publish_permission(request)
+        stored = getattr(request, "publishing_stored", NOT_GIVEN)
+        form.stored = self.model.publishing_snapshot(obj) if stored is NOT_GIVEN else stored
         return form
+
+    # django-reversion draws a revert (and a recovery) as the change form of the record already reverted inside
+    # the request's transaction: the form's object is the old state. The rule must compare with the record as it
+    # is, or reverting to a draft version would unpublish (and to an unticked version expose a sensitive point).
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.publishing_stored = self.model.publishing_snapshot(self.get_object(request, unquote(object_id)))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.publishing_stored = None  # a deleted record is not public: recovering it published publishes it
+        return super().recover_view(request, version_id, extra_context)
 
     def _set_status(self, request, queryset, status, comment):
         # All rows or none, each with a revision so history shows who published what.

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVec
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import dateformat
@@ -331,6 +332,33 @@ class Publishable(Tracked):
     def is_published(self):
         return self.status == PublishStatus.PUBLISHED
 
+    # What the publishing rule reads of a record as stored (``publishing_snapshot``); a subclass whose other fields
+    # decide what the public sees of a published record adds them (``Monument``: its sensitive location).
+    publishing_fields = ("status",)
+
+    @classmethod
+    def publishing_snapshot(cls, record):
+        """The fields ``publishing_changes`` compares, of ``record`` as stored (``None`` for no record)."""
+        return None if record is None else {name: getattr(record, name) for name in cls.publishing_fields}
+
+    @classmethod
+    def publishing_changes(cls, stored, new):
+        """The changes from ``stored`` (``publishing_snapshot``; ``None`` for a new record) to ``new`` (values by
+        field name; a field left out is unchanged) that only a user with the publish permission may make, as
+        ``{field: message}``. The one rule behind the admin form, its history reverts and the imports.
+
+        Entering or leaving "published" is one: a new record counts as a draft.
+        """
+        old = stored["status"] if stored else PublishStatus.DRAFT
+        status = new.get("status", old)
+        if status != old and PublishStatus.PUBLISHED in (old, status):
+            return {
+                "status": _(
+                    "You may not publish or unpublish this record. Save it as draft or in review for a Publisher."
+                )
+            }
+        return {}
+
 
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", _("News article")
@@ -341,6 +369,24 @@ class SourceKind(models.TextChoices):
     SATELLITE_IMAGERY = "satellite_imagery", _("Satellite imagery")
     PHOTO = "photo", _("Photograph")
     OTHER = "other", _("Other")
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited(self):
+        """The sources a published record cites, as a public page lists them: a published monument, meeting or
+        event, a condition assessment of a published monument, a published reported figure. Only these are
+        public (a source page is a 404 otherwise, and the home page counts only these)."""
+        from meetings.models import Event, Meeting
+        from monuments.models import ConditionAssessment, Monument, ReportedFigure
+
+        source = OuterRef("pk")
+        return self.filter(
+            Exists(Monument.objects.published().filter(sources=source))
+            | Exists(ConditionAssessment.objects.filter(source=source, monument__status=PublishStatus.PUBLISHED))
+            | Exists(Meeting.objects.published().filter(sources=source))
+            | Exists(Event.objects.published().filter(sources=source))
+            | Exists(ReportedFigure.objects.published().filter(source=source))
+        )
 
 
 class Source(Tracked):
@@ -364,6 +410,8 @@ class Source(Tracked):
         help_text=_("Whom the source itself reports or quotes, for example “the Ministry of Culture”."),
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")

@@ -9,6 +9,9 @@ Drafts stay private the moment a record is unpublished: every key holds a "gener
 or relation change of a content model (and every bulk write: imports, sample data) replaces the generation, so
 no page drawn before the change is served after it. Browsers and proxies are told nothing new (no ``max-age``):
 only this cache, which the register clears, holds the page.
+
+The same generation keeps values derived from the whole register (``kept_until_change``: the home page's and
+``/figures/``' counts) exact right after any change, for every worker, whether or not pages are cached.
 """
 
 import hashlib
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
+from django.utils.translation import get_language
 
 from heritage.compression import negotiated_encoding
 
@@ -49,20 +53,42 @@ def _bump():
 
 
 def invalidate():
-    """Forget every cached page: now, and again when the current transaction commits.
+    """Forget every cached page and derived value: now, and again when the current transaction commits.
 
     Now, so that this process never serves a page from before the change; at commit, because a reader can draw
-    a page from the not-yet-committed (old) data between the two and cache it under the new generation.
+    a page from the not-yet-committed (old) data between the two and cache it under the new generation. Also with
+    the page cache off: ``kept_until_change`` relies on it.
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return
     _bump_or_log()
     transaction.on_commit(_bump_or_log)
 
 
+def kept_until_change(name, compute, timeout):
+    """``compute()``, kept in the shared cache until the register next changes (at most ``timeout`` seconds).
+
+    For values that cost a read of the whole register, such as its counts: exact right after any change, since
+    their key holds the generation every change replaces, and computed once for every worker, per language (they
+    may hold translated labels). When the cache cannot be reached they are computed each time.
+    """
+    try:
+        key = f"derived:{_generation()}:{get_language()}:{name}"
+        value = _cache().get(key)
+    except Exception:
+        logger.exception("The page cache could not be read")
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            _cache().set(key, value, timeout)
+        except Exception:
+            logger.exception("The page cache could not be written")
+    return value
+
+
 def _bump_or_log():
     # A cache that cannot be reached (Redis down) must not stop a record from being saved; while it is down it
-    # serves no pages either, and what it held expires within PAGE_CACHE_SECONDS.
+    # serves no pages either, and what it held expires within PAGE_CACHE_SECONDS (derived values within their own
+    # timeout).
     try:
         _bump()
     except Exception:

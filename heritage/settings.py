@@ -140,7 +140,8 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 CACHES = {
-    # Per process: the few register-wide counts the home page and /figures/ show (heritage.views).
+    # Django's own default; the project keeps nothing here (the register's counts are in "pages", see
+    # heritage.pagecache.kept_until_change, so that every worker sees them change at once).
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {**_pages_cache, "KEY_PREFIX": os.environ.get("PAGE_CACHE_KEY_PREFIX", "heritage")},
 }

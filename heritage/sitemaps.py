@@ -46,7 +46,7 @@ class OrganizationSitemap(PublishedSitemap):
 
 class TopicSitemap(Sitemap):
     def items(self):
-        return Topic.objects.filter(meetings__status="published").distinct().order_by("pk")
+        return Topic.objects.in_use().order_by("pk")
 
 
 class PagesSitemap(Sitemap):

@@ -40,7 +40,6 @@ from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
 from heritage.exports import neutralise_text, restore_text
-from heritage.models import PublishStatus
 from heritage.pagecache import invalidate as invalidate_cached_pages
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
@@ -887,7 +886,8 @@ class TableImport:
             self.required_message(c, c not in raw) for c in self.required if not raw.get(c) and (is_new or c in raw)
         ]
         changed = False
-        old_status = None if is_new else obj.status if hasattr(obj, "status") else None
+        guarded = hasattr(self.model, "publishing_changes")
+        stored = self.model.publishing_snapshot(None if is_new else obj) if guarded else None
         for name in self.fields:
             if name not in raw:
                 continue
@@ -931,8 +931,8 @@ class TableImport:
             errors += exc.messages
         if errors:
             raise RowError(errors)
-        if hasattr(obj, "status"):
-            self.check_publishing(old_status, obj.status)
+        if guarded:
+            self.check_publishing(stored, obj)
         if is_new and hasattr(obj, "slug") and not obj.slug:
             obj.slug = self.allocate_slug(getattr(obj, getattr(obj, "slug_source", "name")))
         self.validate(obj, parsed=[name for name in self.fields if name in raw])
@@ -957,15 +957,14 @@ class TableImport:
         """Columns a subclass handles itself. Returns whether they change the record."""
         return False
 
-    def check_publishing(self, old, new):
+    def check_publishing(self, stored, obj):
+        """Without the publish permission, a row may not make a change that only a Publisher may make (the model's
+        ``publishing_changes``: publishing, unpublishing, a published monument's sensitive location)."""
         if self.can_publish:
             return
-        if PublishStatus.PUBLISHED in (old, new) and old != new:
-            if old is None and new != PublishStatus.PUBLISHED:
-                return
-            raise RowError(
-                [_("status: you may not publish or unpublish records. Use draft or review for a Publisher.")]
-            )
+        new = {name: getattr(obj, name) for name in self.model.publishing_fields}
+        if changes := self.model.publishing_changes(stored, new):
+            raise RowError([f"{name}: {message}" for name, message in changes.items()])
 
     def validate(self, obj, parsed=()):
         # parse_field() validated the columns of the file; clean_fields() checks the rest (a new record's required

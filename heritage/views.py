@@ -4,7 +4,6 @@ import functools
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
@@ -19,10 +18,14 @@ from django_countries import countries
 
 from heritage.listing import CappedPaginator, SearchField, filter_data
 from heritage.models import Source
-from meetings.models import Event, Meeting, Organization, Participant, Person
+from heritage.pagecache import kept_until_change
+from meetings.filters import participant_exists
+from meetings.models import Event, Meeting, Organization, Person
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 
-# Counts over the whole register are cheap GROUP BYs, but not free at a million rows: keep them a few minutes.
+# Counts over the whole register are GROUP BYs that cost up to a second at a million rows: they are kept until the
+# register next changes (heritage.pagecache.kept_until_change), so they are exact; this bounds how long a value
+# lives when the cache missed a change (it could not be reached).
 COUNTS_CACHE_SECONDS = 300
 RELATED_LIMIT = 100
 
@@ -38,10 +41,10 @@ def headline_counts():
         return {
             "monuments": Monument.objects.published().count(),
             "meetings": Meeting.objects.published().count(),
-            "sources": Source.objects.count(),
+            "sources": Source.objects.cited().count(),  # those whose page a reader can open
         }
 
-    return cache.get_or_set("heritage:headline-counts", compute, COUNTS_CACHE_SECONDS)
+    return kept_until_change("headline-counts", compute, COUNTS_CACHE_SECONDS)
 
 
 def register_counts():
@@ -71,7 +74,7 @@ def register_counts():
             "total": sum(row["n"] for row in by_condition),
         }
 
-    return cache.get_or_set("heritage:register-counts", compute, COUNTS_CACHE_SECONDS)
+    return kept_until_change("register-counts", compute, COUNTS_CACHE_SECONDS)
 
 
 def figures_with_counts(limit):
@@ -169,7 +172,7 @@ class FiguresView(TemplateView):
 class SourceDetailView(DetailView):
     """Everything published that cites a source. A source that nothing published cites is a 404."""
 
-    model = Source
+    queryset = Source.objects.cited()
     template_name = "heritage/source_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -192,8 +195,6 @@ class SourceDetailView(DetailView):
         context["figures"] = list(
             ReportedFigure.objects.published().filter(source=source).select_related("reported_by")[:RELATED_LIMIT]
         )
-        if not any(context[k] for k in ("meetings", "monuments", "assessed_monuments", "events", "figures")):
-            raise Http404(_("No published record cites this source."))
         return context
 
 
@@ -207,7 +208,7 @@ class CountryDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["country_code"] = code
         context["country_name"] = countries.name(code)
-        represented = Exists(Participant.objects.filter(meeting=OuterRef("pk"), represented_country=code))
+        represented = participant_exists(represented_country=code)
         meetings = list(
             Meeting.objects.published().filter(represented).with_related().order_by("-date")[: RELATED_LIMIT + 1]
         )

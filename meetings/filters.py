@@ -17,15 +17,18 @@ SORTS = {"-date": ("-date", "title", "id"), "date": ("date", "title", "id")}
 
 
 def participant_exists(**lookup):
-    return Exists(Participant.objects.filter(meeting=OuterRef("pk"), **lookup))
+    """Whether a meeting has a participant the public may see (``Participant.objects.visible()``) with ``lookup``:
+    a hidden participant makes no meeting findable by its country, person or organization."""
+    return Exists(Participant.objects.visible().filter(meeting=OuterRef("pk"), **lookup))
 
 
 class MeetingFilterSet(django_filters.FilterSet):
     """Parameters are a public interface (see DESIGN.md): q, date_from, date_to, country, person, organization,
-    event, topic, sort. Person, organization and event must be published to be filtered on.
+    event, topic, sort. Person, organization and event must be published to be filtered on, and a topic must be
+    one a published meeting has (``Topic.objects.in_use()``): the options list only those.
 
-    ``country`` matches a country represented by any participant; ``date_from`` / ``date_to`` compare the
-    recorded date, which for a month- or year-precision meeting is the first day of that month or year.
+    ``country`` matches a country represented by any participant the public may see; ``date_from`` / ``date_to``
+    compare the recorded date, which for a month- or year-precision meeting is the first day of that month or year.
     """
 
     q = SearchFilter(label=_("Search"), method="filter_q")
@@ -66,7 +69,7 @@ class MeetingFilterSet(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         to_field_name="slug",
-        queryset=Topic.objects.only("slug", "name"),
+        queryset=Topic.objects.in_use().only("slug", "name"),
         method="filter_topic",
         empty_label=_("Any topic"),
         widget=Select,

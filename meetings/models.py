@@ -1,6 +1,7 @@
 """Diplomatic and cultural-cooperation meetings: who met whom, when, where, on what, with which outcomes."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -9,6 +10,7 @@ from heritage.models import (
     DatePrecision,
     Publishable,
     PublishableQuerySet,
+    PublishStatus,
     Searchable,
     Tracked,
     format_partial_date,
@@ -234,10 +236,20 @@ class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
         }
 
 
+class TopicQuerySet(models.QuerySet):
+    def in_use(self):
+        """The topics of a published meeting: the public vocabulary (a topic only drafts have is not public). One
+        EXISTS per topic on the meeting-topic table's topic index, stopping at the first published meeting."""
+        links = Meeting.topics.through.objects.filter(topic=OuterRef("pk"), meeting__status=PublishStatus.PUBLISHED)
+        return self.filter(Exists(links))
+
+
 class Topic(SluggedMixin, Tracked):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("topic")
@@ -327,7 +339,9 @@ class Meeting(SluggedMixin, Searchable, Publishable):
             # Drafts stay private: a draft person or organization must not make a published meeting findable by
             # their name. Publishing or renaming them re-indexes their meetings (MeetingRelation.save).
             for p in participants:
-                if p.person_id and p.person.is_published:
+                if not p.is_visible:
+                    continue
+                if p.person_id:
                     people += [p.person.name, p.person.alternative_names]
                 if p.organization_id and p.organization.is_published:
                     people += [p.organization.name, p.organization.acronym]
@@ -350,8 +364,36 @@ class Meeting(SluggedMixin, Searchable, Publishable):
         return format_partial_date(self.date, self.date_precision)
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def visible(self):
+        """The participants the public may see (``Participant.is_visible``, as SQL): a published person; without a
+        person, a published organization; neither, a group described in words.
+
+        Written as "not one of the drafts" (``NOT IN`` two small uncorrelated sub-queries, which PostgreSQL hashes
+        once) rather than joins: the country filter then reads only the participants' (country, meeting, person,
+        organization) index, as it did before drafts were checked, instead of joining every participant of the
+        country to its person and organization (twice the time at 250,000 meetings).
+        """
+        return self.exclude(person__in=_not_published(Person)).exclude(
+            person__isnull=True, organization__in=_not_published(Organization)
+        )
+
+
+def _not_published(model):
+    """The ids of ``model``'s records that are not published, read from its status index: "not equal" is written
+    as "below or above", two range scans, where ``drafts()``'s ``NOT status = …`` reads the whole table."""
+    published = PublishStatus.PUBLISHED
+    return model.objects.filter(models.Q(status__lt=published) | models.Q(status__gt=published)).values("pk")
+
+
 class Participant(models.Model):
-    """Someone at a meeting: a named person, an organization, or an unnamed group described in words."""
+    """Someone at a meeting: a named person, an organization, or an unnamed group described in words.
+
+    Drafts stay private: a participant is who it names first, its person or, without one, its organization, and
+    while that one is not published the public sees nothing of the participant (not its role, its country, nor
+    that there is one): ``is_visible`` and ``Participant.objects.visible()``. A published person whose
+    organization is a draft is shown without the organization.
+    """
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
@@ -377,13 +419,21 @@ class Participant(models.Model):
     represented_country = CountryField(_("country represented"), blank=True, db_index=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["meeting", "order", "id"]
-        # The meeting list's country filter asks "does this meeting have a participant for country X": one
-        # index probe per meeting with both columns, instead of fetching every participant of the country.
-        indexes = [models.Index(fields=["represented_country", "meeting"], name="participant_country_meeting")]
+        # The meeting list's country filter asks "does this meeting have a visible participant for country X":
+        # read from this index alone (who the participant names decides whether it is visible), instead of
+        # fetching every participant of the country from the table.
+        indexes = [
+            models.Index(
+                fields=["represented_country", "meeting", "person", "organization"],
+                name="participant_country_who",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False)
@@ -397,6 +447,13 @@ class Participant(models.Model):
     def __str__(self):
         who = self.person or self.description or self.organization
         return f"{who}, {self.role}" if self.role else str(who)
+
+    @property
+    def is_visible(self):
+        """Whether the public may see this participant (see the class's docstring; ``visible()`` in SQL)."""
+        if self.person_id:
+            return self.person.is_published
+        return self.organization.is_published if self.organization_id else True
 
 
 class OutcomeKind(models.TextChoices):

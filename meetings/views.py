@@ -32,8 +32,9 @@ def published_meetings():
 
 
 def participants_prefetch():
-    # Ordered within the meeting only: the model's default order starts with the meeting, which joins it.
-    participants = Participant.objects.select_related("person", "organization").order_by("order", "id")
+    # Only those the public may see. Ordered within the meeting only: the model's default order starts with the
+    # meeting, which joins it.
+    participants = Participant.objects.visible().select_related("person", "organization").order_by("order", "id")
     return Prefetch("participants", queryset=participants)
 
 
@@ -142,7 +143,7 @@ class TopicDetailView(RelatedMeetingsView):
     filter_param = "topic"
 
     def get_queryset(self):
-        return Topic.objects.all()
+        return Topic.objects.in_use()  # a topic only drafts have is a 404
 
     def meetings_for(self, obj):
         return published_meetings().filter(topics=obj)
@@ -169,15 +170,11 @@ EXPORT_COLUMNS = [
 
 
 def _participant_text(p):
-    """One participant's cell text from its ``PARTICIPANT_FIELDS`` row. Drafts stay private: an unpublished person
-    or organization is not named."""
-    person = p["person__name"] if p["person_id"] and p["person__status"] == PublishStatus.PUBLISHED else None
-    org = (
-        p["organization__name"]
-        if p["organization_id"] and p["organization__status"] == PublishStatus.PUBLISHED
-        else None
-    )
-    who = person or p["description"] or org or _("(not yet published)")
+    """One visible participant's cell text from its ``PARTICIPANT_FIELDS`` row. Drafts stay private: a published
+    person's draft organization is not named."""
+    person = p["person__name"] if p["person_id"] else None
+    org = p["organization__name"] if p["organization__status"] == PublishStatus.PUBLISHED else None
+    who = person or p["description"] or org
     details = ", ".join(x for x in (p["role"], org if person and org else None) if x)
     country = p["represented_country"]
     return who + (f" ({details})" if details else "") + (f" [{country}]" if country else "")
@@ -204,7 +201,6 @@ PARTICIPANT_FIELDS = (
     "meeting_id",
     "person_id",
     "person__name",
-    "person__status",
     "organization_id",
     "organization__name",
     "organization__status",
@@ -226,7 +222,8 @@ def _related_texts(ids):
     order the record page shows them, read with four queries of plain values (model instances for every
     participant, topic and source cost far more than the rows they make)."""
     participants = {}
-    for p in Participant.objects.filter(meeting_id__in=ids).order_by("order", "id").values(*PARTICIPANT_FIELDS):
+    visible = Participant.objects.visible().filter(meeting_id__in=ids)
+    for p in visible.order_by("order", "id").values(*PARTICIPANT_FIELDS):
         participants.setdefault(p["meeting_id"], []).append(p)
     topics = _by_meeting(
         Meeting.topics.through.objects.filter(meeting_id__in=ids)

@@ -46,7 +46,8 @@ class MonumentFilterSet(django_filters.FilterSet):
         label=_("Type"),
         field_name="monument_type__slug",
         to_field_name="slug",
-        queryset=MonumentType.objects.all(),
+        # Only types a published monument has, as choices and as accepted values: a type only drafts have is private.
+        queryset=MonumentType.objects.in_use(),
         widget=CheckboxChoices,
     )
     condition = django_filters.MultipleChoiceFilter(

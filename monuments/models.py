@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,10 +93,19 @@ class ReligiousAffiliation(models.TextChoices):
     NONE = "none", _("None (secular)")
 
 
+class MonumentTypeQuerySet(models.QuerySet):
+    def in_use(self):
+        """The types a published monument has: the public vocabulary (a type only drafts have is not public).
+        One EXISTS per type on the monuments' type index, which stops at the type's first published monument."""
+        return self.filter(Exists(Monument.objects.published().filter(monument_type=OuterRef("pk"))))
+
+
 class MonumentType(Tracked):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = MonumentTypeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monument type")
@@ -289,6 +298,33 @@ class Monument(Searchable, Publishable):
 
     def get_current_condition_display(self):
         return CONDITION_LABELS.get(self.current_condition, self.current_condition)
+
+    # Whether a published monument is sensitive, and where a sensitive one lies, decide what the public sees of
+    # its position (monuments.geo): changing them is a publishing decision, as the status is. A draft or a record
+    # in review is not public, so staff edit its location freely; the Publisher who publishes it decides.
+    publishing_fields = ("status", "location_sensitive", "latitude", "longitude")
+
+    @classmethod
+    def publishing_changes(cls, stored, new):
+        changes = super().publishing_changes(stored, new)
+        if not stored or stored["status"] != PublishStatus.PUBLISHED:
+            return changes
+        sensitive = stored["location_sensitive"]
+        if new.get("location_sensitive", sensitive) != sensitive:
+            changes["location_sensitive"] = _(
+                "You may not change whether the location of a published monument is sensitive (it is now “%(now)s”): "
+                "that decides whether the public sees its exact point. Ask a Publisher."
+            ) % {"now": _("yes") if sensitive else _("no")}
+        elif sensitive:
+            point = {"latitude": stored["latitude"], "longitude": stored["longitude"]}
+            where = _("no point") if None in point.values() else "{latitude}, {longitude}".format(**point)
+            for name, value in point.items():
+                if new.get(name, value) != value:
+                    changes[name] = _(
+                        "You may not move a published monument whose location is sensitive (now: %(where)s). "
+                        "Ask a Publisher."
+                    ) % {"where": where}
+        return changes
 
     def clean(self):
         validate_order(

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from heritage.demo import load_demo
@@ -27,6 +28,14 @@ def _no_page_cache(settings):
     # Tests ask for a page, change records (often with update(), which sends no signal) and ask again: each
     # request must draw the page. tests/heritage/test_page_cache.py turns the cache on to test it.
     settings.PAGE_CACHE_SECONDS = 0
+    # The register's counts are kept in the "pages" cache under the generation the last change set
+    # (heritage.pagecache.kept_until_change), and rolling a test back changes no generation: each test gets an
+    # empty cache of its own, in memory.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-pages"},
+    }
+    caches["pages"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -181,6 +181,6 @@ def test_an_empty_status_cell_cannot_unpublish_for_an_editor(tmp_path, capsys, r
     path = write_csv(tmp_path, ["slug", "status"], [[register.slug, ""]])
     with pytest.raises(CommandError):
         call_command("import_monuments", path, "--user", "editor", verbosity=0)
-    assert "status: you may not publish or unpublish records." in capsys.readouterr().err
+    assert "status: You may not publish or unpublish this record." in capsys.readouterr().err
     register.refresh_from_db()
     assert register.status == PublishStatus.PUBLISHED

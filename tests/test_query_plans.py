@@ -131,7 +131,7 @@ def test_no_public_page_scans_a_large_table(client, register, monkeypatch):
     """At this size the planner would rightly scan some tables or hash-join them anyway, so sequential scans
     and hash and merge joins are priced out: that asks the question that matters at a million rows, whether
     an index serves this query (index probes in nested loops, as a large table gets). Register-wide counts
-    (home, /figures/) are cached for minutes; the second request of each page is the one examined.
+    (home, /figures/) are kept until the register changes; the second request of each page is the one examined.
     """
     # The capped count reads up to cap / selectivity rows by design; a smaller cap keeps that well below the
     # "half a table" this data set can tell from a full read.
