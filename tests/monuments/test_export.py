@@ -3,12 +3,14 @@ array parameter, cells made CSV-safe without a call each, lines handed on in bat
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -221,6 +223,49 @@ cell_values = st.one_of(
 @given(st.lists(cell_values, max_size=30))
 def test_csv_cells_makes_each_cell_what_csv_safe_makes_it(row):
     assert csv_cells(row) == [csv_safe(cell) for cell in row]
+
+
+class Lazy:
+    def __str__(self):
+        return "=lazy()"
+
+
+# A cell of each kind an export writes, and what it must become, written out (not computed by either function).
+CELLS = [
+    ("=1+2", "'=1+2"),
+    ("+1", "'+1"),
+    ("-1+1", "'-1+1"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("-44.5", "'-44.5"),  # text: public CSV is never read back, so all text starting with - is quoted
+    ("plain", "plain"),
+    ("'=1", "'=1"),
+    ("", ""),
+    (SafeString("=1"), "'=1"),  # a str subclass takes the general path
+    (PublishStatus.PUBLISHED, "published"),
+    (Lazy(), "'=lazy()"),
+    (None, ""),
+    (True, "yes"),
+    (False, "no"),
+    (0, 0),
+    (-1200, -1200),  # a BCE year stays a number
+    (-44.5, -44.5),
+    (Decimal("-12.25"), Decimal("-12.25")),
+    (datetime.date(2022, 9, 29), "2022-09-29"),
+    (datetime.datetime(2022, 9, 29, 10, 5, tzinfo=datetime.UTC), "2022-09-29T10:05:00+00:00"),
+]
+
+
+@pytest.mark.parametrize(("cell", "written"), CELLS, ids=repr)
+def test_csv_safe_and_csv_cells_write_each_kind_of_cell_as_listed(cell, written):
+    assert csv_safe(cell) == written and type(csv_safe(cell)) is type(written)
+    assert csv_cells([cell]) == [written] and type(csv_cells([cell])[0]) is type(written)
+
+
+def test_csv_cells_keeps_the_order_and_length_of_a_row():
+    row = [cell for cell, _written in CELLS]
+    assert csv_cells(row) == [written for _cell, written in CELLS]
 
 
 def test_any_of_finds_what_in_finds_with_one_parameter_on_postgresql():
