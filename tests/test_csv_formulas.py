@@ -170,6 +170,7 @@ PAYLOADS = {
     "'-1": ("'-1", "''-1"),
     "'-44.5": ("'-44.5", "''-44.5"),
     "'@'": ("'@'", "''@'"),
+    "X=1": ("X=1", "X=1"),  # only a leading ' is looked through, no other character
 }
 # Imports trim the whitespace around every value: a name starting with a tab or CR does not come back as it was.
 ROUND_TRIP = [text for text in PAYLOADS if not text[:1].isspace()]

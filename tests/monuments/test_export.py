@@ -297,3 +297,27 @@ def test_latest_assessment_and_first_registration_per_monument():
     assert latest == {a.pk: ("recorded last", datetime.date(2020, 1, 1)), b.pk: ("only", datetime.date(2001, 2, 3))}
     first = Registration.objects.first_by_monument(ids, "registry", "number")
     assert first == {b.pk: ("A list", "10")}  # by registry, then number as text
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type", "name"),
+    [
+        ("/monuments/export.csv", "text/csv; charset=utf-8", "monuments-{today}.csv"),
+        ("/monuments/export.json", "application/json; charset=utf-8", "monuments-{today}.json"),
+        ("/monuments/export.geojson", "application/geo+json; charset=utf-8", "monuments-{today}.geojson"),
+        ("/meetings/export.csv", "text/csv; charset=utf-8", "meetings-{today}.csv"),
+        ("/meetings/export.json", "application/json; charset=utf-8", "meetings-{today}.json"),
+    ],
+)
+def test_exports_are_attachments_with_their_type_and_a_dated_name(client, url, content_type, name):
+    f.MonumentFactory(name="Bridge")
+    f.MeetingFactory(title="Talks")
+    response = client.get(url)
+    assert response["Content-Type"] == content_type
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{name.format(today=today)}"'
+    text = b"".join(response.streaming_content).decode()
+    if url.endswith(".csv"):
+        # One BOM, so spreadsheets read UTF-8, then the header line and one row.
+        assert text.startswith("\ufeffslug,") and text.count("\ufeff") == 1
+        assert text.count("\r\n") == 2
