@@ -43,21 +43,29 @@ LETTERS = {
     # Azerbaijani Cyrillic (and Tajik ҳ), as the Azerbaijani Latin alphabet writes them.
     "ә": "e", "ғ": "ğ", "ҝ": "g", "һ": "h", "ө": "o", "ү": "u", "ҹ": "c", "ҳ": "h",
 }  # fmt: skip
-TRANSLATION = str.maketrans(LETTERS)
+# Spellings with marks are stored decomposed (š as s + caron), so that one pass after decomposing deals with them.
+TRANSLATION = str.maketrans({letter: unicodedata.normalize("NFKD", latin) for letter, latin in LETTERS.items()})
 
 # After NFKD: the marks a slug spells as the "h" of a digraph (caron and cedilla on s, c, z; Romanian comma
 # below on s; breve on g).
 SPELLED_MARKS = re.compile("(?<=[scz])[\u030c\u0327]|(?<=s)\u0326|(?<=g)\u0306")
 
 
-def _latin(text, *, spell_marks):
-    # Translate before decomposing: й would otherwise lose its breve and become и. Translate again after, for the
-    # letters decomposing freed from a mark (ѐ → е), and decompose what the table wrote with marks (š).
-    text = unicodedata.normalize("NFKD", text.casefold().translate(TRANSLATION))
-    text = unicodedata.normalize("NFKD", text.translate(TRANSLATION))
+def _marks_dealt_with(text, spell_marks):
     if spell_marks:
         text = SPELLED_MARKS.sub("h", text)
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _latin(text, *, spell_marks):
+    # Translate before decomposing (й would otherwise lose its breve and become и), then drop or spell the marks.
+    text = unicodedata.normalize("NFKD", text.casefold().translate(TRANSLATION))
+    text = _marks_dealt_with(text, spell_marks).translate(TRANSLATION)
+    if text.isascii():
+        return text
+    # Rare: a letter that decomposing freed from its mark (ѐ → е, ӂ → ж) was translated only just now, and its
+    # spelling may bring a mark of its own (ж → ž); letters of other scripts (Chinese, Arabic) stay as they are.
+    return _marks_dealt_with(unicodedata.normalize("NFKD", text), spell_marks)
 
 
 def fold(text):
