@@ -229,6 +229,9 @@ class Lazy:
     def __str__(self):
         return "=lazy()"
 
+    def __repr__(self):  # a test id that is the same in every run (mutmut selects tests by id)
+        return "Lazy()"
+
 
 # A cell of each kind an export writes, and what it must become, written out (not computed by either function).
 CELLS = [
