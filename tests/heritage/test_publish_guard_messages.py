@@ -57,3 +57,13 @@ def test_the_actions_count_the_records_they_changed(client, publisher):
     assert act(client, "unpublish", [drafts[0]]) == ["1 record unpublished."]
     assert act(client, "unpublish", [*drafts, published]) == ["2 records unpublished."]
     assert set(Meeting.objects.values_list("status", flat=True)) == {PublishStatus.DRAFT}
+
+
+def test_an_editor_cannot_publish_through_an_add_link_that_presets_the_status(client, editor):
+    # The admin fills a new record's form from the address (?status=published): that is not the record's old
+    # status, which for a new record is always draft.
+    client.force_login(editor)
+    url = reverse("admin:meetings_event_add") + "?status=published"
+    response = client.post(url, event_form(status="published"))
+    assert response.context["adminform"].form.errors == {"status": [REFUSED]}
+    assert not Event.objects.exists()

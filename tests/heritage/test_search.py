@@ -248,3 +248,12 @@ def test_admin_search_and_autocomplete_match_by_prefix(postgres_only, client, su
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["MONDIACULT 2022"]
+
+
+def test_prefix_search_uses_the_simple_configuration_whatever_the_servers_default(postgres_only):
+    # The register is multilingual: no English stop words or stemming (PostgreSQL's default configuration is often
+    # English, where "over" is a stop word and the query would be empty).
+    f.MonumentFactory(name="Old mill", description="Rebuilt over the ruins.")
+    f.MonumentFactory(name="New mill", description="Nothing here.")
+    assert names(Monument.objects.search("over", prefix=True)) == ["Old mill"]
+    assert names(Monument.objects.search("over the", prefix=True)) == ["Old mill"]
