@@ -58,4 +58,3 @@ class PlaceAdmin(DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
     list_select_related = ("parent", "parent__parent")  # a place's name shows its parent's: "Shusha, Karabakh"
     search_fields = ("name", "alternative_names", "slug")
     autocomplete_fields = ("parent",)
-    prepopulated_fields = {"slug": ("name",)}

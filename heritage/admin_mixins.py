@@ -115,6 +115,17 @@ class TrackedAdmin(ScalableAdminMixin, HistoryAdmin):
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
     history_latest_first = True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":
+            # Left blank, save() makes it by transliteration (heritage.transliteration), which the admin's
+            # prepopulating script cannot do: it spells "İçərişəhər" "iceriseher".
+            formfield.help_text = _(
+                "Leave blank to have it made from the name when you save, in Latin letters "
+                "(Qız qalası → qiz-qalasi). Once published, keep it: it is the record's address."
+            )
+        return formfield
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

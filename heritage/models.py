@@ -11,11 +11,11 @@ from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from heritage.search import search_indexes
+from heritage.transliteration import slugify
 
 
 class PublishStatus(models.TextChoices):
@@ -39,8 +39,10 @@ def format_partial_date(value, precision):
 
 
 def unique_slug(instance, text, field="slug", max_length=200):
-    """A slug for ``text`` that no other row of the instance's model has yet."""
-    base = (slugify(text, allow_unicode=False) or instance._meta.model_name)[: max_length - 8].strip("-")
+    """A slug for ``text`` that no other row of the instance's model has yet, by transliteration
+    (``heritage.transliteration.slugify``: "Qız qalası" → "qiz-qalasi"). Callers make one only for a record
+    without a slug: an existing slug never changes, it is a bookmark."""
+    base = (slugify(text) or instance._meta.model_name)[: max_length - 8].strip("-")
     manager = type(instance)._default_manager
     candidate, n = base, 2
     while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():

@@ -17,7 +17,6 @@ Every searchable model (``Searchable``) stores three columns, filled from ``sear
 
 import re
 import secrets
-import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, transaction
@@ -26,47 +25,10 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# Letters that Unicode does not decompose into a base letter plus a mark, spelled as their usual Latin
-# transliteration, so that a reader typing without them still finds the name.
-LATIN_EXTRA = {
-    "ə": "e",
-    "ı": "i",
-    "đ": "dj",
-    "ß": "ss",
-    "ø": "o",
-    "ł": "l",
-    "æ": "ae",
-    "œ": "oe",
-    "þ": "th",
-    "ð": "d",
-    "ħ": "h",
-}
-# Serbian Cyrillic maps letter for letter to Serbian Latin; Russian and Azerbaijani Cyrillic follow the
-# common passport-style spellings. Diacritics are dropped afterwards, so "ж" → "ž" → "z" like "Ž" typed as "Z".
-CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ё": "e", "ж": "z", "з": "z",
-    "и": "i", "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "c",
-    "џ": "dz", "ш": "s", "щ": "sc", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    "ә": "e", "ғ": "g", "ҝ": "g", "һ": "h", "ө": "o", "ү": "u", "ҹ": "c", "ҳ": "h", "і": "i", "ї": "i",
-    "є": "e", "ґ": "g",
-}  # fmt: skip
-TRANSLATION = str.maketrans({**LATIN_EXTRA, **CYRILLIC})
+from heritage.transliteration import fold
 
-
-def normalize(text):
-    """Text as search compares it: case-folded, diacritics removed, Cyrillic transliterated.
-
-    ``normalize("Blagojević") == normalize("Blagojevic") == "blagojevic"``; ``normalize("Kərimov")`` and
-    ``normalize("Керимов")`` are both ``"kerimov"``. Punctuation stays, so websearch syntax survives.
-    """
-    if not text:
-        return ""
-    if text.isascii():  # the same result, without the Unicode passes (most of a big import's texts)
-        return text.lower()
-    # Turkish dotted capital İ lowercases to "i" + combining dot; casefold first, then strip the marks.
-    text = unicodedata.normalize("NFKD", text.casefold().translate(TRANSLATION))
-    return "".join(c for c in text if not unicodedata.combining(c)).translate(TRANSLATION)
+# Search compares names as ``fold`` spells them, from the one table slugs are made from too.
+normalize = fold
 
 
 def words(text):

@@ -35,12 +35,12 @@ from django.db.models import Q
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.encoding import force_str, is_protected_type
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries.fields import CountryField
 
 from heritage.exports import neutralise_text, restore_text
 from heritage.pagecache import invalidate as invalidate_cached_pages
+from heritage.transliteration import legacy_slugify, slugify
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
 PREVIEW_ROWS = 500  # rows kept for the preview table; the counts cover every row
@@ -313,6 +313,13 @@ def join_list(items):
 def cached_slugify(text):
     """Each new record's name is slugified twice per import (the chunk's slug query, then the slug itself)."""
     return slugify(text)
+
+
+@functools.lru_cache(maxsize=20_000)
+def slugs_for_name(text):
+    """The slugs a record a file names by ``text`` may have: its transliterated slug, and the slug made before
+    transliteration, which records created then keep ("İçərişəhər": "icherisheher", "icrishr")."""
+    return tuple(dict.fromkeys([cached_slugify(text), legacy_slugify(text)]))
 
 
 def quick_parser(model_field):
@@ -753,8 +760,8 @@ class TableImport:
             for _number, raw in chunk:
                 value = raw.get(column, "")
                 wanted.update(split_list(value) if column in self.many_to_many else [value] if value else [])
-            if lookup == "slug":  # resolve() tries a name's slug too
-                wanted |= {cached_slugify(text) for text in wanted}
+            if lookup == "slug":  # resolve() tries a name's slugs too
+                wanted |= {slug for text in wanted for slug in slugs_for_name(text)}
             self.cache_lookup(model, lookup, wanted)
             if column in self.foreign_keys:
                 self.prefetch_related_records(column, wanted)
@@ -788,9 +795,11 @@ class TableImport:
     def resolve(self, column, text):
         model, lookup = {**self.foreign_keys, **self.many_to_many}[column]
         pk = self.cache_lookup(model, lookup, {text}).get(text)
-        if pk is None and lookup == "slug" and cached_slugify(text) != text:
+        if pk is None and lookup == "slug":
             # Spreadsheets name things ("Mosque", "Baku"); their slug is usually the slugified name.
-            pk = self.cache_lookup(model, lookup, {cached_slugify(text)}).get(cached_slugify(text))
+            for slug in slugs_for_name(text):
+                if pk is None and slug != text:
+                    pk = self.cache_lookup(model, lookup, {slug}).get(slug)
         if pk is None:
             raise RowError(
                 [

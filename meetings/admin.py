@@ -35,7 +35,6 @@ class MeetingAdmin(ImportExportAdminMixin, PublishableAdmin):
     search_fields = ("title", "slug", "summary", "participants__person__name", "participants__organization__name")
     date_hierarchy = "date"
     autocomplete_fields = ("event", "place", "topics", "sources", "monuments")
-    prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
         (None, {"fields": ("title", "slug", ("date", "date_precision"), "event", "place", "format")}),
         (_("What happened"), {"fields": ("summary", "account", "topics", "monuments")}),
@@ -52,7 +51,6 @@ class EventAdmin(PublishableAdmin):
     search_fields = ("name", "short_name", "slug")
     date_hierarchy = "start_date"
     autocomplete_fields = ("place", "organizer", "sources")
-    prepopulated_fields = {"slug": ("short_name",)}
 
 
 @admin.register(Person)
@@ -61,7 +59,6 @@ class PersonAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMi
     list_display = ("name", "country", "status", "updated_at")
     list_filter = ("status", "country")
     search_fields = ("name", "alternative_names", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Organization)
@@ -72,14 +69,12 @@ class OrganizationAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeA
     list_select_related = ("parent",)
     search_fields = ("name", "acronym", "alternative_names", "slug")
     autocomplete_fields = ("parent",)
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Topic)
 class TopicAdmin(TrackedAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Participant)

@@ -82,7 +82,6 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
     list_select_related = ("monument_type", "place", "place__parent")
     search_fields = ("name", "alternative_names", "slug")
     autocomplete_fields = ("monument_type", "place", "sources")
-    prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("current_condition", *PublishableAdmin.readonly_fields)
     fieldsets = (
         (None, {"fields": ("name", "alternative_names", "slug", "monument_type", "religious_affiliation")}),
@@ -102,7 +101,6 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
 class MonumentTypeAdmin(TrackedAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Registration)

@@ -220,3 +220,40 @@ def test_admin_changelist_never_counts_past_the_bound(postgres_only, client, sup
     assert response.status_code == 200
     assert response.context["cl"].result_count == 3  # filtered: the bound itself, not a full count
     assert response.context["cl"].show_full_result_count is False
+
+
+def test_prefix_search_matches_words_by_their_beginning_and_plain_search_does_not(postgres_only):
+    # The words are in descriptions (weight C), out of reach of the trigram fallback on names: only the prefix
+    # query (every word as "word:*", all required) finds them.
+    f.MonumentFactory(name="Old mill", description="Restored for MONDIACULT delegates in 2022.")
+    f.MonumentFactory(name="New mill", description="Shown to MONDIACULT visitors.")
+    f.MonumentFactory(name="Third mill", description="Nothing to do with it.")
+    assert sorted(names(Monument.objects.search("Mondia", prefix=True))) == ["New mill", "Old mill"]
+    assert names(Monument.objects.search("mondia deleg", prefix=True)) == ["Old mill"]
+    assert names(Monument.objects.search("Mondia")) == []
+    assert names(Monument.objects.search("MONDIACULT")) != []
+
+
+def test_admin_search_and_autocomplete_match_by_prefix(postgres_only, client, superuser):
+    f.EventFactory(name="World Conference on Cultural Policies", short_name="MONDIACULT 2022")
+    f.EventFactory(name="Another conference")
+    f.MeetingFactory(title="Talks", summary="Agreed during the MONDIACULT week.")
+    f.MeetingFactory(title="Other talks", summary="Agreed later.")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:meetings_meeting_changelist"), {"q": "mondia"})
+    assert [m.title for m in response.context["cl"].result_list] == ["Talks"]
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Mondia", "app_label": "meetings", "model_name": "meeting", "field_name": "event"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["MONDIACULT 2022"]
+
+
+def test_prefix_search_uses_the_simple_configuration_whatever_the_servers_default(postgres_only):
+    # The register is multilingual: no English stop words or stemming (PostgreSQL's default configuration is often
+    # English, where "over" is a stop word and the query would be empty).
+    f.MonumentFactory(name="Old mill", description="Rebuilt over the ruins.")
+    f.MonumentFactory(name="New mill", description="Nothing here.")
+    assert names(Monument.objects.search("over", prefix=True)) == ["Old mill"]
+    assert names(Monument.objects.search("over the", prefix=True)) == ["Old mill"]

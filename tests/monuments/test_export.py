@@ -3,12 +3,14 @@ array parameter, cells made CSV-safe without a call each, lines handed on in bat
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -223,6 +225,57 @@ def test_csv_cells_makes_each_cell_what_csv_safe_makes_it(row):
     assert csv_cells(row) == [csv_safe(cell) for cell in row]
 
 
+class Lazy:
+    def __str__(self):
+        return "=lazy()"
+
+    def __repr__(self):  # a test id that is the same in every run (mutmut selects tests by id)
+        return "Lazy()"
+
+
+# A cell of each kind an export writes, and what it must become, written out (not computed by either function).
+CELLS = [
+    ("=1+2", "'=1+2"),
+    ("+1", "'+1"),
+    ("-1+1", "'-1+1"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("-44.5", "'-44.5"),  # text: public CSV is never read back, so all text starting with - is quoted
+    ("plain", "plain"),
+    ("'=1", "'=1"),
+    ("", ""),
+    (SafeString("=1"), "'=1"),  # a str subclass takes the general path
+    (PublishStatus.PUBLISHED, "published"),
+    (Lazy(), "'=lazy()"),
+    (None, ""),
+    (True, "yes"),
+    (False, "no"),
+    (0, 0),
+    (-1200, -1200),  # a BCE year stays a number
+    (-44.5, -44.5),
+    (Decimal("-12.25"), Decimal("-12.25")),
+    (datetime.date(2022, 9, 29), "2022-09-29"),
+    (datetime.datetime(2022, 9, 29, 10, 5, tzinfo=datetime.UTC), "2022-09-29T10:05:00+00:00"),
+]
+
+
+def cell_id(value):
+    # Test ids without backslashes: pytest escapes them in node ids, and mutmut selects tests by node id.
+    return repr(value).replace("\\t", "<tab>").replace("\\r", "<CR>")
+
+
+@pytest.mark.parametrize(("cell", "written"), CELLS, ids=cell_id)
+def test_csv_safe_and_csv_cells_write_each_kind_of_cell_as_listed(cell, written):
+    assert csv_safe(cell) == written and type(csv_safe(cell)) is type(written)
+    assert csv_cells([cell]) == [written] and type(csv_cells([cell])[0]) is type(written)
+
+
+def test_csv_cells_keeps_the_order_and_length_of_a_row():
+    row = [cell for cell, _written in CELLS]
+    assert csv_cells(row) == [written for _cell, written in CELLS]
+
+
 def test_any_of_finds_what_in_finds_with_one_parameter_on_postgresql():
     monuments = [f.MonumentFactory() for _ in range(5)]
     ids = [monuments[4].pk, monuments[0].pk, monuments[2].pk, monuments[2].pk]
@@ -252,3 +305,27 @@ def test_latest_assessment_and_first_registration_per_monument():
     assert latest == {a.pk: ("recorded last", datetime.date(2020, 1, 1)), b.pk: ("only", datetime.date(2001, 2, 3))}
     first = Registration.objects.first_by_monument(ids, "registry", "number")
     assert first == {b.pk: ("A list", "10")}  # by registry, then number as text
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type", "name"),
+    [
+        ("/monuments/export.csv", "text/csv; charset=utf-8", "monuments-{today}.csv"),
+        ("/monuments/export.json", "application/json; charset=utf-8", "monuments-{today}.json"),
+        ("/monuments/export.geojson", "application/geo+json; charset=utf-8", "monuments-{today}.geojson"),
+        ("/meetings/export.csv", "text/csv; charset=utf-8", "meetings-{today}.csv"),
+        ("/meetings/export.json", "application/json; charset=utf-8", "meetings-{today}.json"),
+    ],
+)
+def test_exports_are_attachments_with_their_type_and_a_dated_name(client, url, content_type, name):
+    f.MonumentFactory(name="Bridge")
+    f.MeetingFactory(title="Talks")
+    response = client.get(url)
+    assert response["Content-Type"] == content_type
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{name.format(today=today)}"'
+    text = b"".join(response.streaming_content).decode()
+    if url.endswith(".csv"):
+        # One BOM, so spreadsheets read UTF-8, then the header line and one row.
+        assert text.startswith("\ufeffslug,") and text.count("\ufeff") == 1
+        assert text.count("\r\n") == 2

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heritage.models import PlaceKind
-from monuments.geo import coarsen, public_coordinates, public_point
+from monuments.geo import coarsen, point_for_public, public_coordinates, public_point
 from monuments.models import Monument
 from tests import factories as f
 from tests.public import body, csv_rows, json_results
@@ -181,3 +181,12 @@ def test_the_sql_expression_agrees_with_public_point(db, latitude, longitude, se
     expected = public_point(row)
     assert row["public_latitude"] == pytest.approx(expected[0], abs=1e-9)
     assert row["public_longitude"] == pytest.approx(expected[1], abs=1e-9)
+
+
+@pytest.mark.parametrize("sensitive", [False, True])
+def test_a_point_missing_either_coordinate_is_no_point(sensitive):
+    # The database keeps both or neither; a half-filled form or a values() row read elsewhere must still give none.
+    assert point_for_public(None, None, sensitive) is None
+    assert point_for_public(None, 49.5, sensitive) is None
+    assert point_for_public(40.25, None, sensitive) is None
+    assert public_point({"latitude": None, "longitude": 49.5, "location_sensitive": sensitive}) is None
