@@ -9,7 +9,7 @@ import os
 
 from heritage.logs import gunicorn_logger
 
-wsgi_app = "heritage.wsgi:application"
+wsgi_app = "config.wsgi:application"
 proc_name = "heritage"
 
 # Behind a reverse proxy on the same machine by default; BIND=0.0.0.0:8000 in a container.

@@ -95,10 +95,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "heritage.urls"
+ROOT_URLCONF = "config.urls"
 # The staff area lives here; set ADMIN_URL to move it somewhere less guessable.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
-WSGI_APPLICATION = "heritage.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -12,7 +12,7 @@ READS = re.compile(
     r"""(?:environ\.get|getenv|env_bool|env_list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
     r"""|environ\[["']([A-Z][A-Z0-9_]*)["']\]"""
 )
-READERS = ["heritage/settings.py", "gunicorn.conf.py"]
+READERS = ["config/settings.py", "gunicorn.conf.py"]
 
 
 def section(title):

@@ -168,7 +168,7 @@ def run_python(code, **env):
     return json.loads(result.stdout.splitlines()[-1])
 
 
-SETUP = "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'heritage.settings'; import django; "
+SETUP = "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; import django; "
 
 
 def test_sentry_is_not_even_imported_without_sentry_dsn():
