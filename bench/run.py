@@ -435,7 +435,7 @@ def main(argv=None):
         sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
     from django.core.management import call_command
 
-    from heritage.sample import delete_sample, generate_sample
+    from sitewide.sample import delete_sample, generate_sample
 
     call_command("migrate", verbosity=0)
     build = None

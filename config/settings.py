@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "heritage",
     "meetings",
     "monuments",
+    "sitewide",
 ]
 
 MIDDLEWARE = [

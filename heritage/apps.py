@@ -1,4 +1,4 @@
-"""The shared core: sources, places, publishing and the pages that span both halves."""
+"""The shared core: sources, places, publishing, search and the import/export machinery; it imports no app of ours."""
 
 import gc
 

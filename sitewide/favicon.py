@@ -1,9 +1,9 @@
 """The site's icon, a white column on the accent blue, drawn from one list of shapes as SVG and as ICO.
 
-``python -m heritage.favicon`` writes ``static/favicon.svg`` and ``static/favicon.ico`` (16, 32 and 48 pixels,
+``python -m sitewide.favicon`` writes ``static/favicon.svg`` and ``static/favicon.ico`` (16, 32 and 48 pixels,
 each drawn at its own size on the same 16-unit grid, so every edge falls on a pixel). The files are committed;
 a test checks that they are what this module draws. Pages declare both (templates/base.html); browsers that
-ask for ``/favicon.ico`` without reading the page get the ICO from ``heritage.views.favicon``.
+ask for ``/favicon.ico`` without reading the page get the ICO from ``sitewide.views.favicon``.
 """
 
 import io

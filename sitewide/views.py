@@ -2,7 +2,6 @@
 
 import functools
 
-from django import forms
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
@@ -10,18 +9,18 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
-from heritage.listing import CappedPaginator, SearchField, filter_data
+from heritage.listing import CappedPaginator, filter_data
 from heritage.models import Source
 from heritage.pagecache import kept_until_change
 from meetings.filters import participant_exists
 from meetings.models import Event, Meeting, Organization, Person
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
+from sitewide.forms import SearchForm
 
 # Counts over the whole register are GROUP BYs that cost up to a second at a million rows: they are kept until the
 # register next changes (heritage.pagecache.kept_until_change), so they are exact; this bounds how long a value
@@ -98,7 +97,7 @@ def figure_filters(figure):
 
 
 class HomeView(TemplateView):
-    template_name = "heritage/home.html"
+    template_name = "sitewide/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -107,10 +106,6 @@ class HomeView(TemplateView):
         context["recent_monuments"] = Monument.objects.published().as_items().order_by("-updated_at")[:5]
         context["figures"] = figures_with_counts(limit=3)
         return context
-
-
-class SearchForm(forms.Form):
-    q = SearchField(label=gettext_lazy("Search"))
 
 
 SEARCH_GROUP_SIZE = 10
@@ -123,7 +118,7 @@ class SearchView(TemplateView):
     filtered lists.
     """
 
-    template_name = "heritage/search.html"
+    template_name = "sitewide/search.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,7 +155,7 @@ class SearchView(TemplateView):
 
 
 class FiguresView(TemplateView):
-    template_name = "heritage/figures.html"
+    template_name = "sitewide/figures.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -173,7 +168,7 @@ class SourceDetailView(DetailView):
     """Everything published that cites a source. A source that nothing published cites is a 404."""
 
     queryset = Source.objects.cited()
-    template_name = "heritage/source_detail.html"
+    template_name = "sitewide/source_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -199,7 +194,7 @@ class SourceDetailView(DetailView):
 
 
 class CountryDetailView(TemplateView):
-    template_name = "heritage/country_detail.html"
+    template_name = "sitewide/country_detail.html"
 
     def get_context_data(self, **kwargs):
         code = self.kwargs["code"].upper()
@@ -252,7 +247,7 @@ def _favicon_bytes():
 @require_GET
 @cache_control(public=True, max_age=FAVICON_MAX_AGE)
 def favicon(request):
-    """The site's icon where browsers and feed readers look for it without reading a page (heritage.favicon)."""
+    """The site's icon where browsers and feed readers look for it without reading a page (sitewide.favicon)."""
     return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from heritage.demo import load_demo
 from heritage.groups import EDITORS, PUBLISHERS
+from sitewide.demo import load_demo
 from tests.factories import UserFactory
 
 

@@ -13,10 +13,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
-from heritage.demo import load_demo
 from heritage.models import DatePrecision, PublishStatus
 from meetings.models import Event, Meeting, Organization, Person, Topic
 from monuments.models import Condition, EvidenceKind, MapCell, Monument, MonumentImage, MonumentType
+from sitewide.demo import load_demo
 from tests import factories as f
 
 # A word that finds a record of every kind the search shows: monuments, meetings, people, organizations, events.

@@ -12,9 +12,9 @@ from django.utils.http import urlencode
 
 from heritage.listing import CappedPaginator
 from heritage.models import Place, Source
-from heritage.sample import PREFIX, SAMPLE_SOURCE_TITLE
 from meetings.models import Event, Meeting, Organization, Person, Topic
 from monuments.models import Monument, MonumentType
+from sitewide.sample import PREFIX, SAMPLE_SOURCE_TITLE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postgres_only")]
 

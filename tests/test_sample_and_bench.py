@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from heritage.models import Place, Source
-from heritage.sample import SAMPLE_SOURCE_TITLE
 from meetings.models import Meeting, Person
 from monuments.models import ConditionAssessment, Monument
+from sitewide.sample import SAMPLE_SOURCE_TITLE
 from tests import factories as f
 from tests.heritage.test_progress import Terminal
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from heritage import dashboard
+from sitewide import dashboard
 
 register = template.Library()
 

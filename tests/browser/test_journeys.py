@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from heritage.demo import load_demo
 from meetings.models import Event, Meeting, Person
 from monuments.models import Condition, Monument
+from sitewide.demo import load_demo
 from tests import factories as f
 from tests.browser.conftest import log_in
 from tests.pages import PAGE_STATUS, PUBLIC_PAGES, build_content

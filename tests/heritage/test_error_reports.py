@@ -17,7 +17,7 @@ OPS = ("Ops Desk", "ops@example.org")
 
 
 def break_the_home_page():
-    return mock.patch("heritage.views.Meeting.objects.published", side_effect=ValueError("the home page broke"))
+    return mock.patch("sitewide.views.Meeting.objects.published", side_effect=ValueError("the home page broke"))
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ from django.test import Client
 client = Client(raise_request_exception=False)
 client.get("/healthz")  # the database is unreachable: a 503, which is no bug
 client.get("/", HTTP_HOST="attacker.example")  # nor is a refused Host header
-with mock.patch("heritage.views.HomeView.post", create=True, side_effect=ValueError("the home page broke")):
+with mock.patch("sitewide.views.HomeView.post", create=True, side_effect=ValueError("the home page broke")):
     client.post("/?q=secret+query", {"draft": "exact point 40.3660, 49.8372"}, headers={"X-Request-ID": "sentry-1"},
                 HTTP_COOKIE="sessionid=staff-session-key")
 sentry_sdk.flush()

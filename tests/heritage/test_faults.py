@@ -26,7 +26,7 @@ PUBLIC_PAGES = ["/", "/meetings/", "/monuments/", "/meetings/some-meeting/"]
 
 @pytest.mark.django_db
 def test_a_database_error_in_a_view_is_a_503_page_without_a_traceback(client):
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=OperationalError("server closed")):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=OperationalError("server closed")):
         response = client.get("/")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
@@ -50,7 +50,7 @@ def test_a_database_error_outside_a_view_is_a_503_too():
 @pytest.mark.django_db
 def test_other_errors_stay_500s(client):
     client.raise_request_exception = False
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=ValueError("a bug")):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=ValueError("a bug")):
         assert client.get("/").status_code == 500
 
 
@@ -76,7 +76,7 @@ def test_a_statement_timeout_is_a_500_with_its_traceback_not_an_outage(postgres_
             cursor.execute("SELECT pg_sleep(5)")
 
     client = Client(raise_request_exception=False)
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=slow_query):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=slow_query):
         response = client.get("/")
     assert_a_logged_500(response, caplog, QueryCanceled)
     assert "canceling statement due to statement timeout" in caplog.text
@@ -108,7 +108,7 @@ def test_sqlite_database_is_locked_is_a_500_not_an_outage(tmp_path, caplog):
     error = sqlite_error(tmp_path, "locked")
     assert "database is locked" in str(error)
     client = Client(raise_request_exception=False)
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=error):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=error):
         response = client.get("/")
     assert_a_logged_500(response, caplog, sqlite3.OperationalError)
 
@@ -126,7 +126,7 @@ def test_sqlite_database_is_locked_is_a_500_not_an_outage(tmp_path, caplog):
 def test_sqlite_that_cannot_open_its_file_is_an_outage(tmp_path):
     error = sqlite_error(tmp_path, "cannot open")
     assert "unable to open database file" in str(error)
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=error):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=error):
         response = Client().get("/")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
 

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
-from heritage import favicon
+from sitewide import favicon
 
 pytestmark = pytest.mark.django_db
 

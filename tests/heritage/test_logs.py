@@ -40,7 +40,7 @@ def failing_view(*args, **kwargs):
 
 def test_a_line_logged_during_a_request_carries_time_level_logger_request_id_and_path(client, log_output):
     client.raise_request_exception = False
-    with mock.patch("heritage.views.Meeting.objects.published", side_effect=failing_view):
+    with mock.patch("sitewide.views.Meeting.objects.published", side_effect=failing_view):
         response = client.get("/", headers={"X-Request-ID": "req-42"})
     assert response.status_code == 500 and response.headers["X-Request-ID"] == "req-42"
     output = log_output.getvalue()

@@ -25,7 +25,7 @@ def everything():
 
 def sample_data(client, superuser):
     """The demo data, one of every kind of record, and history made through the admin."""
-    from heritage.demo import load_demo
+    from sitewide.demo import load_demo
 
     load_demo()
     # Generated sample data too (COPY on PostgreSQL, raw INSERTs elsewhere): a path the admin never takes.

@@ -121,7 +121,7 @@ def test_sitemap_lists_published_records_only(client, demo):
 
 
 def test_sitemap_index_dates_each_section_without_reading_every_record(client, demo, monkeypatch):
-    from heritage.sitemaps import PublishedSitemap
+    from sitewide.sitemaps import PublishedSitemap
 
     for i in range(5):
         f.MonumentFactory(name=f"Dated {i}")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from heritage.sample import delete_sample, generate_sample
+from sitewide.sample import delete_sample, generate_sample
 
 FLAG = "--i-know-this-is-not-production"
 

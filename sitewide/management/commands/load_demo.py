@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from heritage.demo import load_demo
+from sitewide.demo import load_demo
 
 
 class Command(BaseCommand):

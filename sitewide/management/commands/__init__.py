@@ -1,0 +1,1 @@
+"""The demo and sample data commands: load_demo, demo_users, generate_sample."""
