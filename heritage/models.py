@@ -14,7 +14,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from heritage.search import search_indexes
+from heritage import search
 from heritage.transliteration import slugify
 
 
@@ -189,8 +189,6 @@ class PublishableQuerySet(models.QuerySet):
     RANK_LIMIT = 1000
 
     def search(self, query, *, prefix=False):
-        from heritage import search
-
         if not self.model_is_searchable():
             return self._search_by_containment(query)
         if not (query or "").strip():
@@ -218,8 +216,6 @@ class PublishableQuerySet(models.QuerySet):
         return matches.alias(rank=SearchRank(models.F("search_vector"), tsquery)).order_by("-rank", "pk")
 
     def highlight(self, query):
-        from heritage import search
-
         terms = search.words(query)
         if not self.model_is_searchable() or not terms:
             return self.annotate(snippet=models.Value(None, output_field=models.TextField()))
@@ -277,6 +273,14 @@ class PostgresOnlyGinIndex(GinIndex):
         return super().remove_sql(model, schema_editor, **kwargs)
 
 
+def search_indexes(prefix):
+    """Meta.indexes for a searchable model: the GIN full-text and trigram indexes, PostgreSQL only."""
+    return [
+        PostgresOnlyGinIndex(fields=["search_vector"], name=f"{prefix}_search_vector"),
+        PostgresOnlyGinIndex(fields=["search_names"], name=f"{prefix}_search_names_trgm", opclasses=["gin_trgm_ops"]),
+    ]
+
+
 class Searchable(models.Model):
     """Stored search data, kept current by ``save()``; see ``heritage.search`` for what each column holds.
 
@@ -304,8 +308,6 @@ class Searchable(models.Model):
         raise NotImplementedError
 
     def save(self, *args, **kwargs):
-        from heritage import search
-
         columns = search.search_document_for_save(self)
         self.search_names, self.search_text = columns["search_names"], columns["search_text"]
         if kwargs.get("update_fields") is not None:
@@ -315,9 +317,14 @@ class Searchable(models.Model):
 
     def refresh_search(self):
         """Recompute after related records changed (topics, participants): one row's ``update_search_index``."""
-        from heritage import search
-
         search.update_search_index(type(self)._base_manager.filter(pk=self.pk))
+
+
+def searchable_models():
+    """Every model with stored search data, in a stable order."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, Searchable)]
 
 
 class Publishable(Tracked):
@@ -378,16 +385,21 @@ class SourceQuerySet(models.QuerySet):
         """The sources a published record cites, as a public page lists them: a published monument, meeting or
         event, a condition assessment of a published monument, a published reported figure. Only these are
         public (a source page is a 404 otherwise, and the home page counts only these)."""
-        from meetings.models import Event, Meeting
-        from monuments.models import ConditionAssessment, Monument, ReportedFigure
+        # By label through the app registry, as a ForeignKey names its model: the core imports no app of ours.
+        from django.apps import apps
 
+        model = apps.get_model
         source = OuterRef("pk")
         return self.filter(
-            Exists(Monument.objects.published().filter(sources=source))
-            | Exists(ConditionAssessment.objects.filter(source=source, monument__status=PublishStatus.PUBLISHED))
-            | Exists(Meeting.objects.published().filter(sources=source))
-            | Exists(Event.objects.published().filter(sources=source))
-            | Exists(ReportedFigure.objects.published().filter(source=source))
+            Exists(model("monuments.Monument").objects.published().filter(sources=source))
+            | Exists(
+                model("monuments.ConditionAssessment").objects.filter(
+                    source=source, monument__status=PublishStatus.PUBLISHED
+                )
+            )
+            | Exists(model("meetings.Meeting").objects.published().filter(sources=source))
+            | Exists(model("meetings.Event").objects.published().filter(sources=source))
+            | Exists(model("monuments.ReportedFigure").objects.published().filter(source=source))
         )
 
 

@@ -213,22 +213,3 @@ def update_search_index(queryset, batch_size=2000, progress=None):
         written += len(batch)
         if progress is not None:
             progress(len(batch))
-
-
-def searchable_models():
-    """Every model with stored search data, in a stable order."""
-    from django.apps import apps
-
-    from heritage.models import Searchable
-
-    return [m for m in apps.get_models() if issubclass(m, Searchable)]
-
-
-def search_indexes(prefix):
-    """Meta.indexes for a searchable model: the GIN full-text and trigram indexes, PostgreSQL only."""
-    from heritage.models import PostgresOnlyGinIndex
-
-    return [
-        PostgresOnlyGinIndex(fields=["search_vector"], name=f"{prefix}_search_vector"),
-        PostgresOnlyGinIndex(fields=["search_names"], name=f"{prefix}_search_names_trgm", opclasses=["gin_trgm_ops"]),
-    ]

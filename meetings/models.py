@@ -14,11 +14,12 @@ from heritage.models import (
     Searchable,
     Tracked,
     format_partial_date,
+    search_indexes,
     split_names,
     unique_slug,
     validate_order,
 )
-from heritage.search import search_indexes, update_search_index
+from heritage.search import update_search_index
 
 
 class SluggedMixin(models.Model):

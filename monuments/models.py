@@ -21,13 +21,13 @@ from heritage.models import (
     Tracked,
     coordinate_constraints,
     format_partial_date,
+    search_indexes,
     split_names,
     status_field,
     unique_slug,
     user_stamp,
     validate_order,
 )
-from heritage.search import search_indexes
 from monuments.geo import public_coordinates
 
 YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]

@@ -5,8 +5,9 @@ import difflib
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from heritage.models import searchable_models
 from heritage.progress import Progress
-from heritage.search import searchable_models, update_search_index
+from heritage.search import update_search_index
 
 
 class Command(BaseCommand):
