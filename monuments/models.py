@@ -154,7 +154,8 @@ class MonumentQuerySet(PublishableQuerySet):
         index costs a fraction of the ORM's work for one more query, so a record page loads them only when
         there is something to show (``Monument.load_record``).
         """
-        from meetings.models import Meeting
+        # Through the reverse relation of Meeting.monuments: monuments import nothing from meetings.
+        meeting_links = self.model.meetings.through
 
         def exists(queryset):
             return models.Exists(queryset.filter(monument=models.OuterRef("pk")))
@@ -162,7 +163,7 @@ class MonumentQuerySet(PublishableQuerySet):
         return self.annotate(
             has_restorations=exists(Restoration.objects.all()),
             has_images=exists(MonumentImage.objects.all()),
-            has_meetings=exists(Meeting.monuments.through.objects.filter(meeting__status=PublishStatus.PUBLISHED)),
+            has_meetings=exists(meeting_links.objects.filter(meeting__status=PublishStatus.PUBLISHED)),
         )
 
     def with_condition_provenance(self, *names):
@@ -350,7 +351,8 @@ class Monument(Searchable, Publishable):
         each assessment comes with its source. Restorations, images and meetings, which most records lack, are
         read only when the flags say there are some: the template shows them under the same flags.
         """
-        from meetings.models import Meeting
+        # The meeting model through the reverse relation of Meeting.monuments: monuments import nothing from meetings.
+        meeting_model = self._meta.get_field("meetings").related_model
 
         lookups = [
             models.Prefetch("registrations", queryset=Registration.objects.order_by("registry", "number")),
@@ -367,7 +369,7 @@ class Monument(Searchable, Publishable):
             images = MonumentImage.objects.select_related("source").order_by("order", "id")
             lookups.append(models.Prefetch("images", queryset=images))
         if self.has_meetings:
-            meetings = Meeting.objects.published().select_related("event", "place").order_by("-date", "title")
+            meetings = meeting_model.objects.published().select_related("event", "place").order_by("-date", "title")
             lookups.append(models.Prefetch("meetings", queryset=meetings))
         models.prefetch_related_objects([self], *lookups)
         return self
