@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/browser/package-lock.json.
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 
-.PHONY: run test lint format migrations-check venv browser-tools clean serve mutation
+.PHONY: run test lint format migrations-check layering venv browser-tools clean serve mutation
 
 venv: $(STAMP)
 
@@ -56,6 +56,11 @@ format: venv
 
 migrations-check: venv
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The one-way layering, config → sitewide → meetings → monuments → heritage: import-linter's contracts in
+# pyproject.toml [tool.importlinter].
+layering: venv
+	$(BIN)/lint-imports
 
 # Mutation testing of the guards (not part of CI; minutes, not hours): mutmut over the files listed in pyproject.toml
 # [tool.mutmut], each mutant against the selected tests that call the mutated function, then the hand-made mutants
