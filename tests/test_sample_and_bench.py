@@ -95,7 +95,7 @@ def test_generate_sample_names_a_bad_size(option, value, message):
 def test_every_generate_sample_option_is_explained():
     from django.core.management import load_command_class
 
-    parser = load_command_class("heritage", "generate_sample").create_parser("manage.py", "generate_sample")
+    parser = load_command_class("sitewide", "generate_sample").create_parser("manage.py", "generate_sample")
     own = [a for a in parser._actions if a.dest in {"monuments", "meetings", "batch_size", "seed", "delete"}]
     assert len(own) == 5
     assert all(action.help for action in own), [a.dest for a in own if not a.help]
