@@ -1,13 +1,10 @@
 """Admin mixins for staff at work: spreadsheet import (preview, then all or nothing) and export, likely-duplicate
-warnings on the add form, merging two records, and the list filters the editorial dashboard links to."""
+warnings on the add form, and merging two records."""
 
-import datetime
 import io
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -196,62 +193,3 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/heritage/merge.html", context)
 
     merge_two.short_description = _("Merge two selected records")
-
-
-# List filters the dashboard links to ----------------------------------------------------------------------------
-
-
-class _YesNoFilter(admin.SimpleListFilter):
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def condition(self, model):
-        raise NotImplementedError
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(self.condition(queryset.model))
-        if self.value() == "no":
-            return queryset.exclude(self.condition(queryset.model))
-        return queryset
-
-
-class HasSourceFilter(_YesNoFilter):
-    title = _("cites a source")
-    parameter_name = "has_source"
-
-    def condition(self, model):
-        through = model.sources.through
-        return Exists(through.objects.filter(**{f"{model._meta.model_name}_id": OuterRef("pk")}))
-
-
-class HasAssessmentFilter(_YesNoFilter):
-    title = _("has a condition assessment")
-    parameter_name = "has_assessment"
-
-    def condition(self, model):
-        from monuments.models import ConditionAssessment
-
-        return Exists(ConditionAssessment.objects.filter(monument=OuterRef("pk")))
-
-
-def assessment_max_age_days():
-    """How old the latest assessment may be before the dashboard calls it stale (``ASSESSMENT_MAX_AGE_DAYS``)."""
-    return int(getattr(settings, "ASSESSMENT_MAX_AGE_DAYS", 730))
-
-
-def stale_assessment_condition():
-    """Monuments assessed, but not within the configured age."""
-    from monuments.models import ConditionAssessment
-
-    cutoff = timezone.localdate() - datetime.timedelta(days=assessment_max_age_days())
-    assessed = ConditionAssessment.objects.filter(monument=OuterRef("pk"))
-    return Exists(assessed) & ~Exists(assessed.filter(observed_on__gte=cutoff))
-
-
-class StaleAssessmentFilter(_YesNoFilter):
-    title = _("latest assessment is old")
-    parameter_name = "stale_assessment"
-
-    def condition(self, model):
-        return stale_assessment_condition()

@@ -4,14 +4,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from heritage.admin_imports import (
-    DuplicateCheckAdminMixin,
-    HasAssessmentFilter,
-    HasSourceFilter,
-    ImportExportAdminMixin,
-    MergeAdminMixin,
-    StaleAssessmentFilter,
-)
+from heritage.admin_filters import HasSourceFilter
+from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import (
     HistoryAdmin,
     LabelledTabularInline,
@@ -19,6 +13,7 @@ from heritage.admin_mixins import (
     ScalableAdminMixin,
     TrackedAdmin,
 )
+from monuments.admin_filters import HasAssessmentFilter, StaleAssessmentFilter
 from monuments.models import (
     ConditionAssessment,
     Monument,
