@@ -112,7 +112,7 @@ class ConditionAssessmentAdmin(ImportExportAdminMixin, ScalableAdminMixin, Histo
     importer_class = AssessmentImport
     list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
     # A date filter rather than a date hierarchy: the hierarchy lists the years present, a read of every row
-    # (0.15 s at a million); this filter's choices need no query.
+    # (bench/RESULTS.md); this filter's choices need no query.
     list_filter = ("condition", "evidence_kind", "observed_on")
     list_select_related = ("monument", "source")
     search_fields = ("monument__name", "assessed_by", "description")

@@ -60,7 +60,7 @@ class Condition(models.TextChoices):
 
 
 # Labels by value, for the get_…_display() methods a list calls on every row. Django's own builds this dict on
-# each call, hashing every (lazily translated) label, so translating each: a few milliseconds a page of 50.
+# each call, hashing every (lazily translated) label, so translating each, for every row of a page.
 CONDITION_LABELS = dict(Condition.choices)
 
 
@@ -170,7 +170,7 @@ class MonumentQuerySet(PublishableQuerySet):
 
         Correlated sub-queries on the (monument, -observed_on) index, so a page gets the provenance of each row
         without loading every assessment. Ask for what is shown: each is one more index probe per row (the list
-        shows three; with all seven, page 200's query ran in 9.8 ms instead of 7.2, medians on a loaded machine).
+        shows three; what all seven cost: bench/RESULTS.md, "Figures behind the code").
         """
         latest = ConditionAssessment.objects.filter(monument=models.OuterRef("pk")).order_by("-observed_on", "-id")
         picks = {name: latest.values(CONDITION_PROVENANCE[name])[:1] for name in names or CONDITION_PROVENANCE}
@@ -269,7 +269,7 @@ class Monument(Searchable, Publishable):
         indexes = [
             # The public list's orders (monuments.filters.SORTS), each with its tie-breakers, so that a page of the
             # list, however deep, is read from the index alone: CappedPaginator.page() finds the page's keys with an
-            # index-only scan. Without the id, page 200 read 10,000 rows from the table to sort ties (130 ms cold).
+            # index-only scan. Without the id, page 200 read 10,000 rows from the table to sort ties.
             models.Index(fields=["status", "name", "id"], name="monument_status_name_id"),
             # The staff changelist's order: by name, and Django adds "-pk" to make it total.
             models.Index(fields=["name", "-id"], name="monument_name_id"),
