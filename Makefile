@@ -36,7 +36,7 @@ run: venv
 	$(BIN)/python manage.py demo_users
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Production: settings from the environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...; README "Production").
+# Production: settings from the environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...; docs/operators/deployment.md).
 serve: venv
 	$(BIN)/python manage.py check --deploy
 	$(BIN)/python manage.py collectstatic --no-input

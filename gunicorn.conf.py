@@ -1,7 +1,7 @@
 """gunicorn configuration for production: `make serve` (or `gunicorn` in this folder) reads it.
 
 Every value can be overridden from the environment (names below) or on gunicorn's command line. The app's own
-settings (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, ...) come from the environment as always: README, "Production".
+settings (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, ...) come from the environment: docs/operators/deployment.md.
 """
 
 import multiprocessing

@@ -1,62 +1,21 @@
 """Admin mixins for staff at work: spreadsheet import (preview, then all or nothing) and export, likely-duplicate
-warnings on the add form, merging two records, and the list filters the editorial dashboard links to."""
+warnings on the add form, and merging two records."""
 
-import datetime
 import io
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from heritage import import_files
-from heritage.models import Source
-from heritage.services import MergeError, find_likely_duplicates, merge_records
-from heritage.tabular import ImportFileError, csv_lines, file_format, read_rows, write_xlsx
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"), required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-    cite_source = forms.IntegerField(
-        label=_("Cite this source in every imported record"),
-        required=False,
-        min_value=1,
-        help_text=_("The source's number (as in /sources/<number>/). Optional."),
-    )
-
-    def clean_cite_source(self):
-        pk = self.cleaned_data.get("cite_source")
-        if pk is None:
-            return None
-        source = Source.objects.filter(pk=pk).first()
-        if source is None:
-            raise ValidationError(_("There is no source %(pk)s.") % {"pk": pk})
-        return source
-
-    def clean(self):
-        data = super().clean()
-        upload, token = data.get("file"), data.get("token")
-        if upload:
-            try:
-                file_format(upload.name)
-            except ImportFileError as exc:
-                raise ValidationError({"file": str(exc)}) from exc
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise ValidationError({"file": _("The file is larger than 200 MB: use the import command.")})
-        elif not token or not import_files.TOKEN.match(token):
-            raise ValidationError({"file": _("Choose a file to import.")})
-        return data
+from heritage.forms import ImportForm, MergeForm, duplicate_check_form
+from heritage.services import MergeError, merge_records
+from heritage.tabular import csv_lines, file_format, read_rows, write_xlsx
 
 
 class ImportExportAdminMixin:
@@ -182,34 +141,7 @@ class DuplicateCheckAdminMixin:
             return super().get_form(request, obj, change=change, **kwargs)
         model, base = self.model, kwargs.pop("form", self.form)
 
-        class DuplicateCheckForm(base):
-            confirm_not_duplicate = forms.BooleanField(
-                label=_("This is not a duplicate"),
-                required=False,
-                help_text=_("Tick to save even though records with a similar name exist."),
-            )
-
-            def clean(self):
-                data = super().clean()
-                name = data.get("name")
-                if name and not data.get("confirm_not_duplicate"):
-                    similar = find_likely_duplicates(model, name)
-                    if similar:
-                        opts = model._meta
-                        links = format_html_join(
-                            ", ",
-                            '<a href="{}" target="_blank">{}</a>',
-                            (
-                                (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[o.pk]), o)
-                                for o in similar
-                            ),
-                        )
-                        self.add_error(
-                            "confirm_not_duplicate", format_html("{} {}", _("Likely duplicates already exist:"), links)
-                        )
-                return data
-
-        form = type(base.__name__, (DuplicateCheckForm,), {})
+        form = duplicate_check_form(model, base)
         return super().get_form(request, obj, change=change, form=form, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -217,10 +149,6 @@ class DuplicateCheckAdminMixin:
         if obj is not None or not self.fieldsets:
             return fieldsets
         return [*fieldsets, (_("Likely duplicates"), {"fields": ["confirm_not_duplicate"]})]
-
-
-class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(label=_("Keep"), coerce=int, widget=forms.RadioSelect)
 
 
 class MergeAdminMixin:
@@ -265,62 +193,3 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/heritage/merge.html", context)
 
     merge_two.short_description = _("Merge two selected records")
-
-
-# List filters the dashboard links to ----------------------------------------------------------------------------
-
-
-class _YesNoFilter(admin.SimpleListFilter):
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def condition(self, model):
-        raise NotImplementedError
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(self.condition(queryset.model))
-        if self.value() == "no":
-            return queryset.exclude(self.condition(queryset.model))
-        return queryset
-
-
-class HasSourceFilter(_YesNoFilter):
-    title = _("cites a source")
-    parameter_name = "has_source"
-
-    def condition(self, model):
-        through = model.sources.through
-        return Exists(through.objects.filter(**{f"{model._meta.model_name}_id": OuterRef("pk")}))
-
-
-class HasAssessmentFilter(_YesNoFilter):
-    title = _("has a condition assessment")
-    parameter_name = "has_assessment"
-
-    def condition(self, model):
-        from monuments.models import ConditionAssessment
-
-        return Exists(ConditionAssessment.objects.filter(monument=OuterRef("pk")))
-
-
-def assessment_max_age_days():
-    """How old the latest assessment may be before the dashboard calls it stale (``ASSESSMENT_MAX_AGE_DAYS``)."""
-    return int(getattr(settings, "ASSESSMENT_MAX_AGE_DAYS", 730))
-
-
-def stale_assessment_condition():
-    """Monuments assessed, but not within the configured age."""
-    from monuments.models import ConditionAssessment
-
-    cutoff = timezone.localdate() - datetime.timedelta(days=assessment_max_age_days())
-    assessed = ConditionAssessment.objects.filter(monument=OuterRef("pk"))
-    return Exists(assessed) & ~Exists(assessed.filter(observed_on__gte=cutoff))
-
-
-class StaleAssessmentFilter(_YesNoFilter):
-    title = _("latest assessment is old")
-    parameter_name = "stale_assessment"
-
-    def condition(self, model):
-        return stale_assessment_condition()

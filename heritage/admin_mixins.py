@@ -7,7 +7,6 @@ form's validation and in the admin actions, so a crafted POST from an Editor fai
 from contextlib import contextmanager
 
 import reversion
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
+from heritage.forms import PublishGuardForm
 from heritage.models import PublishStatus, Searchable
 
 
@@ -148,23 +148,6 @@ class LabelledTabularInline(admin.TabularInline):
             # A related-field wrapper shares its attrs with the widget it wraps, so this names the real input.
             formfield.widget.attrs.setdefault("aria-label", formfield.label)
         return formfield
-
-
-class PublishGuardForm(forms.ModelForm):
-    """Refuses, from a user without the publish permission, every change ``publishing_changes`` names: into or out
-    of "published", and a published monument's sensitive location. The message lands on the field."""
-
-    can_publish = False
-    stored = None  # the record as stored before this request (``publishing_snapshot``), set by PublishableAdmin
-
-    def clean(self):
-        data = super().clean()
-        if not self.can_publish:
-            model = self._meta.model
-            new = {name: data[name] for name in model.publishing_fields if name in data}
-            for name, message in model.publishing_changes(self.stored, new).items():
-                self.add_error(name if name in self.fields else None, message)
-        return data
 
 
 NOT_GIVEN = object()

@@ -34,14 +34,15 @@ def freeze_long_lived_objects(**kwargs):
 
     The modules, URL patterns, templates and translations loaded by then (about 85,000 objects) live as long as
     the process, but a full ("generation 2") collection walks them all, and a page of 50 records leaves a
-    couple of thousand objects in reference cycles that only such collections free: about one list request in
-    twenty-five stopped for 60–120 ms, most of the lists' p95 (bench/README.md). Frozen objects are not walked,
+    couple of thousand objects in reference cycles that only such collections free: the occasional list request
+    that ran one paid for all of them, most of the lists' p95 (bench/RESULTS.md, "Figures behind the code").
+    Frozen objects are not walked,
     so a full collection handles only what later requests left. ``gc.freeze()`` is the standard library's
     answer for this (and keeps memory shared between forked gunicorn workers).
 
     Then full collections run as often as Python allows (after every generation-1 collection instead of every
-    tenth): each frees a few requests' cycles instead of thirty-odd requests' (measured on the meeting and
-    monument lists: 8 ms each, at most 31 ms, instead of 110–160 ms, on a loaded 2-core machine).
+    tenth): each frees a few requests' cycles instead of thirty-odd requests', so each is short (measured on the
+    meeting and monument lists: bench/RESULTS.md).
     """
     request_finished.disconnect(dispatch_uid=FREEZE_UID)
     gc.collect()

@@ -28,9 +28,9 @@ from django.utils.cache import patch_vary_headers
 
 MIN_BYTES = 200  # below this the encoding's own overhead eats what it saves
 COMPRESSIBLE = re.compile(r"^(text/|application/([\w.+-]+\+)?(json|xml|javascript)\b|image/svg\+xml)", re.IGNORECASE)
-# brotli's quality 5: 8-15% smaller than gzip -6 for 1.5-2 times its CPU (about 1 ms for a 35 kB list page, so
-# 35 ms for a 1.6 MB export); quality 4 is no smaller than gzip, and 9 or 11 cost 15-50 times as much for a few
-# per cent (bench/README.md, "Compression"). One quality for pages and streams alike.
+# brotli's quality 5: smaller than gzip -6 for a little more CPU; quality 4 is no smaller than gzip, and 9 or 11
+# cost many times as much for a few per cent (the measurements: bench/README.md, "Compression"). One quality for
+# pages and streams alike.
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
 ENCODINGS = ("br", "gzip")  # preferred first when a request accepts both equally

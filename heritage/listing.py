@@ -91,7 +91,8 @@ class Select(forms.Select):
     """A ``<select>`` drawn in Python rather than through one template per ``<option>``.
 
     Django renders every option through ``select_option.html`` and ``attrs.html``: for the 250 countries, 200
-    events and 60 topics of the meeting filters that was about 16 ms a page; this is under 1 ms. The markup is
+    events and 60 topics of the meeting filters that was most of the page's time (bench/RESULTS.md, "Figures
+    behind the code"). The markup is
     the same (the ``selected`` rule too: the first matching option only). Every filter form's select uses it.
     """
 
@@ -131,7 +132,7 @@ class ChoicesPerLanguage(BaseChoiceIterator):
     """Choices built by ``function`` once per language, then shared by every form.
 
     For long fixed lists such as the countries: a form deep-copies its fields' choices each time it is made
-    (``ChoiceField.__deepcopy__``), which for 250 countries cost a few milliseconds a page; these are not
+    (``ChoiceField.__deepcopy__``), which for 250 countries is a visible cost on every page; these are not
     copied. Built in the reader's language, so the country names are translated and sorted as they read.
     """
 
@@ -191,7 +192,8 @@ class CappedPaginator(Paginator):
         """As Paginator.page, but a page past the first is found by primary key in a sub-query first.
 
         PostgreSQL computes every selected column of the rows OFFSET skips: on page 200 of the monument list, the
-        condition's provenance sub-queries for 9,950 rows nobody sees (0.8 s at a million). The sub-query skips
+        condition's provenance sub-queries for 9,950 rows nobody sees (bench/RESULTS.md, "Figures behind the
+        code"). The sub-query skips
         them on the order's columns alone; the outer query computes the columns for the page's rows only.
         """
         number = self.validate_number(number)

@@ -298,7 +298,7 @@ class Searchable(models.Model):
     search_prefetch = ()
     snippet_field = "description"
     # Set by highlight(). None here, so that a list row asking for it (partials/*_items.html) finds it at once:
-    # a template lookup that fails calls dir() on the record, 0.1 ms a row.
+    # a template lookup that fails calls dir() on the record, for every row (bench/RESULTS.md).
     snippet = None
 
     class Meta:

@@ -1,9 +1,9 @@
 """A short-lived cache of public pages for anonymous readers, cleared by every change to the register.
 
-A public page costs 10–30 ms of CPU to draw; at a few hundred readers a second a 2-core machine has about 3 ms per
-request. So a page drawn for a reader without cookies (never a logged-in user: they carry a session cookie) is
-kept for ``PAGE_CACHE_SECONDS`` in the ``pages`` cache, which every gunicorn worker shares, and served from
-there to the next such reader.
+Drawing a public page costs more CPU than a small machine has per request at a few hundred readers a second
+(bench/RESULTS.md, "Figures behind the code"). So a page drawn for a reader without cookies (never a logged-in
+user: they carry a session cookie) is kept for ``PAGE_CACHE_SECONDS`` in the ``pages`` cache, which every
+gunicorn worker shares, and served from there to the next such reader.
 
 Drafts stay private the moment a record is unpublished: every key holds a "generation", and every save, delete
 or relation change of a content model (and every bulk write: imports, sample data) replaces the generation, so

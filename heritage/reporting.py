@@ -1,6 +1,6 @@
 """Unhandled errors reach whoever runs the site: a mail to ``ADMINS``, and Sentry when ``SENTRY_DSN`` is set.
 
-What settings.py reads from the environment for that (README, "Configuration"): ``ADMINS``, the outgoing mail
+What settings.py reads from the environment for that (docs/operators/configuration.md): ``ADMINS``, the outgoing mail
 server (``EMAIL_URL`` or ``EMAIL_HOST`` and friends), ``SERVER_EMAIL``, ``SENTRY_DSN``.
 
 Choices made:

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from heritage.admin_imports import DuplicateCheckAdminMixin, HasSourceFilter, ImportExportAdminMixin, MergeAdminMixin
+from heritage.admin_filters import HasSourceFilter
+from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from meetings.services import MeetingImport, OrganizationImport, PersonImport

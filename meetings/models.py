@@ -315,7 +315,7 @@ class Meeting(SluggedMixin, Searchable, Publishable):
         permissions = [("publish_meeting", _("Can publish meetings"))]
         indexes = [
             # With the id, a filtered list's capped count reads only this index (a hash join with the participants'
-            # (country, meeting) index for the country filter): 20 ms instead of 80 at 250,000 meetings.
+            # (country, meeting) index for the country filter), a fraction of the table read (bench/RESULTS.md).
             models.Index(fields=["status", "-date", "id"], name="meeting_status_date_id"),
             *search_indexes("meeting"),
         ]

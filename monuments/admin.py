@@ -4,14 +4,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from heritage.admin_imports import (
-    DuplicateCheckAdminMixin,
-    HasAssessmentFilter,
-    HasSourceFilter,
-    ImportExportAdminMixin,
-    MergeAdminMixin,
-    StaleAssessmentFilter,
-)
+from heritage.admin_filters import HasSourceFilter
+from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import (
     HistoryAdmin,
     LabelledTabularInline,
@@ -19,6 +13,7 @@ from heritage.admin_mixins import (
     ScalableAdminMixin,
     TrackedAdmin,
 )
+from monuments.admin_filters import HasAssessmentFilter, StaleAssessmentFilter
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -117,7 +112,7 @@ class ConditionAssessmentAdmin(ImportExportAdminMixin, ScalableAdminMixin, Histo
     importer_class = AssessmentImport
     list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
     # A date filter rather than a date hierarchy: the hierarchy lists the years present, a read of every row
-    # (0.15 s at a million); this filter's choices need no query.
+    # (bench/RESULTS.md); this filter's choices need no query.
     list_filter = ("condition", "evidence_kind", "observed_on")
     list_select_related = ("monument", "source")
     search_fields = ("monument__name", "assessed_by", "description")

@@ -11,7 +11,8 @@ class MonumentsConfig(AppConfig):
 
     def ready(self):
         from heritage import uploads
-        from monuments.models import Monument, MonumentImage, map_cells_after_write, map_cells_before_write
+        from monuments.mapgrid import map_cells_after_write, map_cells_before_write
+        from monuments.models import Monument, MonumentImage
 
         # Derived-data upkeep, not domain logic: the map's pre-counted cells follow every save and delete,
         # including django-reversion's revert and recover, which save without calling Monument.save().

@@ -8,9 +8,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
 
-from heritage.admin_imports import assessment_max_age_days, stale_assessment_condition
 from heritage.models import PublishStatus
 from meetings.models import Event, FollowUp, Meeting, Organization, Outcome, Person
+from monuments.admin_filters import assessment_max_age_days, stale_assessment_condition
 from monuments.models import ConditionAssessment, Monument, ReportedFigure
 
 RECENT_CHANGES = 10

@@ -163,7 +163,7 @@ def test_no_public_page_scans_a_large_table(client, register, monkeypatch):
 
 def test_staff_changelists_read_a_page_not_the_table(admin_client, register, monkeypatch):
     """The plain changelists' default order is an index: the first page (or page 200) reads a page of rows,
-    not the whole table sorted (1–2 s at a million)."""
+    not the whole table sorted (what that costs at a million: bench/RESULTS.md)."""
     sizes = table_sizes()
     urls = [
         "/admin/monuments/monument/",
@@ -188,7 +188,7 @@ def test_staff_changelists_read_a_page_not_the_table(admin_client, register, mon
 def test_a_deep_list_page_reads_its_keys_in_index_order(client, register):
     """Page 200 of the monument list (every order the list offers) finds its 50 keys by walking an index that
     holds the whole order, ties included: no sort of the 10,000 rows before them (it read them all from the
-    table, 130 ms at a million when not cached)."""
+    table: bench/RESULTS.md)."""
     failures = []
     for sort in ["", "&sort=-updated", "&sort=built"]:
         url = f"/monuments/?page=200{sort}"

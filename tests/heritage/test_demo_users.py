@@ -1,4 +1,4 @@
-"""manage.py demo_users: refused without DEBUG; with it, the log-ins the README lists."""
+"""manage.py demo_users: refused without DEBUG; with it, the log-ins docs/staff/workflow.md lists."""
 
 import io
 

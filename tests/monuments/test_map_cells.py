@@ -12,7 +12,8 @@ from reversion.models import Version
 
 from heritage.models import PublishStatus
 from monuments.geo import public_point
-from monuments.models import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, Condition, MapCell, Monument
+from monuments.mapgrid import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, MapCell
+from monuments.models import Condition, Monument
 from monuments.services import MonumentImport
 from sitewide.sample import delete_sample, generate_sample
 from tests import factories as f

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from heritage.progress import Progress
-from monuments.models import MAP_CELL_MAX_ZOOM, MapCell
+from monuments.mapgrid import MAP_CELL_MAX_ZOOM, MapCell
 
 
 class Command(BaseCommand):

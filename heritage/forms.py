@@ -1,0 +1,104 @@
+"""The forms of staff at work in the admin: a spreadsheet import, the likely-duplicate check on an add form, the
+choice of the record kept by a merge, and the publishing guard every publishable record's form carries."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from heritage import import_files
+from heritage.models import Source
+from heritage.services import find_likely_duplicates
+from heritage.tabular import ImportFileError, file_format
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.csv or .xlsx)"), required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    cite_source = forms.IntegerField(
+        label=_("Cite this source in every imported record"),
+        required=False,
+        min_value=1,
+        help_text=_("The source's number (as in /sources/<number>/). Optional."),
+    )
+
+    def clean_cite_source(self):
+        pk = self.cleaned_data.get("cite_source")
+        if pk is None:
+            return None
+        source = Source.objects.filter(pk=pk).first()
+        if source is None:
+            raise ValidationError(_("There is no source %(pk)s.") % {"pk": pk})
+        return source
+
+    def clean(self):
+        data = super().clean()
+        upload, token = data.get("file"), data.get("token")
+        if upload:
+            try:
+                file_format(upload.name)
+            except ImportFileError as exc:
+                raise ValidationError({"file": str(exc)}) from exc
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError({"file": _("The file is larger than 200 MB: use the import command.")})
+        elif not token or not import_files.TOKEN.match(token):
+            raise ValidationError({"file": _("Choose a file to import.")})
+        return data
+
+
+def duplicate_check_form(model, base):
+    """``base`` (a model form of ``model``) that lists existing records with a similar name and saves only once
+    staff tick "This is not a duplicate"."""
+
+    class DuplicateCheckForm(base):
+        confirm_not_duplicate = forms.BooleanField(
+            label=_("This is not a duplicate"),
+            required=False,
+            help_text=_("Tick to save even though records with a similar name exist."),
+        )
+
+        def clean(self):
+            data = super().clean()
+            name = data.get("name")
+            if name and not data.get("confirm_not_duplicate"):
+                similar = find_likely_duplicates(model, name)
+                if similar:
+                    opts = model._meta
+                    links = format_html_join(
+                        ", ",
+                        '<a href="{}" target="_blank">{}</a>',
+                        (
+                            (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[o.pk]), o)
+                            for o in similar
+                        ),
+                    )
+                    self.add_error(
+                        "confirm_not_duplicate", format_html("{} {}", _("Likely duplicates already exist:"), links)
+                    )
+            return data
+
+    return type(base.__name__, (DuplicateCheckForm,), {})
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(label=_("Keep"), coerce=int, widget=forms.RadioSelect)
+
+
+class PublishGuardForm(forms.ModelForm):
+    """Refuses, from a user without the publish permission, every change ``publishing_changes`` names: into or out
+    of "published", and a published monument's sensitive location. The message lands on the field."""
+
+    can_publish = False
+    stored = None  # the record as stored before this request (``publishing_snapshot``), set by PublishableAdmin
+
+    def clean(self):
+        data = super().clean()
+        if not self.can_publish:
+            model = self._meta.model
+            new = {name: data[name] for name in model.publishing_fields if name in data}
+            for name, message in model.publishing_changes(self.stored, new).items():
+                self.add_error(name if name in self.fields else None, message)
+        return data
