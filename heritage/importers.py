@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source, split_names
 from heritage.search import is_postgresql, normalize, words
-from heritage.tabular import RowError, TableImport
+from heritage.transfer.importer import TableImport
+from heritage.transfer.results import RowError
 
 # Import ---------------------------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from heritage.admin_mixins import (
     ScalableAdminMixin,
     TrackedAdmin,
 )
+from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -28,7 +29,6 @@ from monuments.models import (
     ReportedFigure,
     Restoration,
 )
-from monuments.services import AssessmentImport, MonumentImport
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 

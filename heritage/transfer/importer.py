@@ -1,439 +1,51 @@
-"""Spreadsheet import and export for every model: CSV/XLSX streaming, dry-run preview, all-or-nothing bulk writes.
+"""Spreadsheet import for every model: dry-run preview and all-or-nothing bulk writes (``TableImport``).
 
-One ``TableImport`` subclass per model (in each app's ``services.py``) says which columns it reads and how rows
+One ``TableImport`` subclass per model (in each app's ``importers.py``) says which columns it reads and how rows
 match existing records. A ``pipelined`` importer (monuments) checks the next chunk in a second thread while the
-previous one is written, all SQL on one connection in one transaction. The admin, the ``import_*`` commands and
-the tests all call ``TableImport.run()``.
-Every write of an import goes through ``TableImport.write_objects()``; ``TableImport.update_search()`` then keeps the
-search data of each written chunk current (``heritage.search.update_search_index``).
+previous one is written, all SQL on one connection in one transaction (``heritage.transfer.pipeline``). The admin,
+the ``import_*`` commands and the tests all call ``TableImport.run()``.
+Every write of an import goes through ``TableImport.write_objects()`` (``heritage.transfer.bulk``);
+``TableImport.update_search()`` then keeps the search data of each written chunk current
+(``heritage.search.update_search_index``), and ``record_versions()`` their history (``heritage.transfer.versions``).
 """
 
-import contextlib
-import csv
 import datetime
-import functools
-import gc
-import io
-import json
-import operator
-import sys
-import threading
 import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import Q
 from django.db.models.base import ModelState
-from django.utils import timezone, translation
-from django.utils.encoding import force_str, is_protected_type
+from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from django_countries.fields import CountryField
 
-from heritage.exports import neutralise_text, restore_text
 from heritage.pagecache import invalidate as invalidate_cached_pages
-from heritage.transliteration import legacy_slugify, slugify
-
-NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
-PREVIEW_ROWS = 500  # rows kept for the preview table; the counts cover every row
-MAX_REPORTED_ERRORS = 1000
-TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
-FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
-LIST_SEPARATOR = ";"
-
-
-class ProcessWide:
-    """A process-wide setting changed while any import runs, and put back when the last one ends.
-
-    Imports in the threads of one web worker overlap: if each saved the value it found and put it back when it
-    ended, the one that started second would save the first one's value and, ending last, leave it behind for
-    good. So the count of running imports is kept under a lock: the first one in saves the original value and
-    sets the import's, the last one out restores the original. ``get``/``set``: the setting's accessors.
-    """
-
-    def __init__(self, get, set):
-        self.get, self.set = get, set
-        self.lock = threading.Lock()
-        self.users = 0
-        self.original = None
-
-    @contextlib.contextmanager
-    def changed_to(self, value, enabled=True):
-        if not enabled:
-            yield
-            return
-        with self.lock:
-            if self.users == 0:
-                self.original = self.get()
-                self.set(value)
-            self.users += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.users -= 1
-                if self.users == 0:
-                    self.set(self.original)
-
-
-def _collector_enabled(enabled):
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
-
-
-# Looked up on each use, not bound here, so that a test can watch the calls.
-COLLECTOR = ProcessWide(lambda: gc.isenabled(), _collector_enabled)
-SWITCH_INTERVAL = ProcessWide(lambda: sys.getswitchinterval(), lambda value: sys.setswitchinterval(value))
-
-
-def collector_paused():
-    """Python's cycle collector off for the length of an import: rows make no reference cycles (reference
-    counting frees them), but each collection scans the chunk's thousands of objects; a fifth of the import's
-    time went there. Process-wide, so counted (``ProcessWide``): it comes back on when the last import ends."""
-    return COLLECTOR.changed_to(False)
-
-
-def quick_thread_switches(enabled=True, interval=0.0005):
-    """A pipelined import hands the GIL between its two threads every ``interval`` seconds instead of Python's 5 ms.
-
-    The writing thread waits for PostgreSQL with the GIL released, and when the answer comes it must wait for the
-    checking thread to give the GIL back: up to one switch interval per query, dozens of queries per chunk. With
-    5 ms that waiting cost a fifth of the wall clock (20,000 rows into 100,000 monuments on 2 idle cores: 4.3 s
-    at 5 ms, 3.6 s at 0.5 ms; bench/README.md).
-
-    The interval is process-wide. In a threaded web worker two admin imports may overlap, so the change is
-    reference-counted (``ProcessWide``): the original interval comes back when the last running import ends,
-    whatever order they end in. Counted rather than left alone in web workers, because an admin import of a
-    large file gains the same fifth there; the price, while an import runs, is that the worker's other threads
-    switch more often too (more, cheap switches; the interval decides only when a thread must let go).
-    """
-    return SWITCH_INTERVAL.changed_to(interval, enabled)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, header)."""
-
-
-class RowError(Exception):
-    def __init__(self, messages):
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
-@dataclass
-class RowResult:
-    number: int
-    status: str
-    key: str = ""
-    errors: list = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    rows: list = field(default_factory=list)
-    invalid: list = field(default_factory=list)
-    file_errors: list = field(default_factory=list)
-    committed: bool = False
-    seconds: float = 0.0
-
-    def add(self, row):
-        self.counts[row.status] += 1
-        if len(self.rows) < PREVIEW_ROWS:
-            self.rows.append(row)
-        if row.status == INVALID and len(self.invalid) < MAX_REPORTED_ERRORS:
-            self.invalid.append(row)
-
-    @property
-    def total(self):
-        return sum(self.counts.values())
-
-    @property
-    def has_errors(self):
-        return bool(self.counts[INVALID] or self.file_errors)
-
-    @property
-    def rows_per_second(self):
-        return self.total / self.seconds if self.seconds else 0.0
-
-
-# Reading -------------------------------------------------------------------------------------------------------
-
-
-def file_format(name):
-    name = (name or "").lower()
-    if name.endswith(".xlsx"):
-        return "xlsx"
-    if name.endswith((".csv", ".txt")):
-        return "csv"
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_rows(fileobj, name):
-    """Yield ``(row number as the spreadsheet shows it, {column: text})`` for each data row, streaming.
-
-    The header is row 1. Blank rows are skipped. The first sheet of a workbook is the data; others (such as the
-    template's column notes) are ignored.
-    """
-    kind = file_format(name)
-    if kind == "csv":
-        text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise ImportFileError(_("The file is empty."))
-            header = [h.strip() for h in header]
-            yield header
-            for number, values in enumerate(reader, start=2):
-                values = [v.strip() for v in values]
-                if any(values):
-                    # Our own exports put a ' before formula-like text (csv_lines); it is not part of the value.
-                    values = [restore_text(v) if v[:1] == "'" else v for v in values]
-                    yield number, dict(zip(header, values, strict=False))
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from exc
-        except csv.Error as exc:
-            raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-        return
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from exc
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError(_("The file is empty."))
-        header = [_cell_text(h) for h in header]
-        while header and not header[-1]:
-            header.pop()
-        yield header
-        for number, values in enumerate(rows, start=2):
-            texts = [_cell_text(v) for v in values[: len(header)]]
-            if any(texts):
-                yield number, dict(zip(header, texts, strict=False))
-    finally:
-        book.close()
-
-
-# Writing files -------------------------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(header, rows):
-    """CSV text line by line, for a streaming response. Starts with a BOM so spreadsheet programs read UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        # No cell may run as a spreadsheet formula (CSV injection); read_rows takes the guard off again.
-        yield writer.writerow([neutralise_text(cell) if isinstance(cell, str) else cell for cell in row])
-
-
-def _text_cell(sheet, value):
-    # openpyxl stores a string starting with "=" as a formula; typed as a string it stays text (no injection).
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def write_xlsx(target, header, rows, notes=None):
-    """Write a workbook: the data sheet first, then (for templates) a sheet describing the columns."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("data"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
-    if notes:
-        about = book.create_sheet(_("columns"))
-        about.append([_("column"), _("required"), _("meaning")])
-        for row in notes:
-            about.append(row)
-    book.save(target)
-
-
-# Values --------------------------------------------------------------------------------------------------------
-
-
-def format_value(value):
-    """How a value is written to a file; ``parse_field`` reads it back to the same value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return force_str(value)
-
-
-def split_list(text):
-    return [item.strip() for item in (text or "").split(LIST_SEPARATOR) if item.strip()]
-
-
-def join_list(items):
-    return f"{LIST_SEPARATOR} ".join(str(i) for i in items)
-
-
-@functools.lru_cache(maxsize=20_000)
-def cached_slugify(text):
-    """Each new record's name is slugified twice per import (the chunk's slug query, then the slug itself)."""
-    return slugify(text)
-
-
-@functools.lru_cache(maxsize=20_000)
-def slugs_for_name(text):
-    """The slugs a record a file names by ``text`` may have: its transliterated slug, and the slug made before
-    transliteration, which records created then keep ("İçərişəhər": "icherisheher", "icrishr")."""
-    return tuple(dict.fromkeys([cached_slugify(text), legacy_slugify(text)]))
-
-
-def quick_parser(model_field):
-    """A function turning non-empty cell text into the field's value, raising ValidationError (without a useful
-    message) when it is not valid: ``parse_field`` without the calls that cannot apply to a non-empty value of a
-    field with no choices. None for fields that need the whole of ``parse_field``."""
-    parser = model_field.__dict__.get("quick_parser", quick_parser)
-    if parser is not quick_parser:
-        return parser
-    kind = type(model_field)
-    validators = model_field.validators
-    to_python = model_field.to_python
-    parser = None
-    if (
-        model_field.choices
-        or isinstance(model_field, models.BooleanField | CountryField)
-        or kind.validate is not models.Field.validate
-        or kind.run_validators is not models.Field.run_validators
-    ):
-        pass
-    elif kind.to_python in (models.CharField.to_python, models.TextField.to_python) and all(
-        type(v) in (MaxLengthValidator, ProhibitNullCharactersValidator) for v in validators
-    ):
-        limit = model_field.max_length
-
-        def parser(raw):
-            if (limit is None or len(raw) <= limit) and "\x00" not in raw:
-                return raw
-            raise ValidationError("")
-    else:
-
-        def parser(raw):
-            value = to_python(raw)
-            if value is None or value == "":
-                raise ValidationError("")
-            for validator in validators:
-                validator(value)
-            return value
-
-    model_field.quick_parser = parser  # made once per field
-    return parser
-
-
-def parse_field(model_field, raw, column):
-    """Turn cell text into the model field's Python value, or raise RowError naming the column."""
-    if raw and (quick := quick_parser(model_field)) is not None:
-        try:
-            return quick(raw)
-        except ValidationError:
-            pass  # the whole way below says what is wrong
-    if isinstance(model_field, models.BooleanField):
-        word = raw.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise RowError([_("%(column)s: “%(value)s” is not yes or no.") % {"column": column, "value": raw}])
-    if raw == "":
-        if model_field.null:
-            return None
-        # An empty cell clears a text that may be blank; a field that may not be blank takes its default (an
-        # empty status is a draft, an empty precision a day), as the admin's form would start it.
-        if model_field.has_default() and not (
-            isinstance(model_field, models.CharField | models.TextField) and model_field.blank
-        ):
-            return model_field.get_default()
-        return ""
-    if isinstance(model_field, CountryField):
-        raw = raw.upper()
-    try:
-        value = model_field.to_python(raw)
-        model_field.validate(value, None)
-        model_field.run_validators(value)
-    except ValidationError as exc:
-        raise RowError([f"{column}: {m}" for m in exc.messages]) from exc
-    return value
-
-
-def comparable(model_field, value):
-    if isinstance(model_field, CountryField):
-        return force_str(value or "")
-    return value
-
-
-# The importer --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Pending:
-    """One valid row waiting to be written, with what to do after its record is saved."""
-
-    obj: models.Model
-    is_new: bool
-    m2m: dict = field(default_factory=dict)  # relation name -> ids to add
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass
-class Checked:
-    """A checked chunk: each row's result, the rows to write (with their numbers) and new rows' search texts."""
-
-    rows: list = field(default_factory=list)
-    pendings: list = field(default_factory=list)
-    numbers: list = field(default_factory=list)
-    search: list | None = None
-    copies: dict = field(default_factory=dict)  # model -> CopyData of its new records (copy_ahead)
-    versions: dict = field(default_factory=dict)  # model -> (pks, COPY lines of their versions without revision)
-
-
-def _no_queries(execute, sql, params, many, context):
-    raise RuntimeError(f"An import's checking thread may not query the database; load it in prepare(): {sql}")
-
-
-class TableImport:
+from heritage.transfer import versions
+from heritage.transfer.bulk import copy_insert
+from heritage.transfer.files import ImportFileError
+from heritage.transfer.pipeline import Pipeline
+from heritage.transfer.process import collector_paused, quick_thread_switches
+from heritage.transfer.results import (
+    CHANGED,
+    INVALID,
+    NEW,
+    UNCHANGED,
+    Checked,
+    ImportResult,
+    Pending,
+    RowError,
+    RowResult,
+)
+from heritage.transfer.slugs import SlugAllocation, slugs_for_name
+from heritage.transfer.values import comparable, format_value, join_list, parse_field, split_list
+
+# Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
+IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
+
+
+class TableImport(Pipeline, SlugAllocation):
     """Base class: subclasses set ``model``, ``key``, ``fields``, ``foreign_keys``, ``many_to_many``."""
 
     model = None
@@ -471,11 +83,6 @@ class TableImport:
         self.can_publish = user is None or user.has_perm(
             f"{self.model._meta.app_label}.publish_{self.model._meta.model_name}"
         )
-
-    @property
-    def offline(self):
-        """True in the checking thread: caches hold all there is (``prepare()``), and no query may be made."""
-        return self.checking_thread == threading.get_ident()
 
     # columns ----------------------------------------------------------------------------------------------------
 
@@ -621,41 +228,6 @@ class TableImport:
             "Run the import again when the database is back."
         ) % {"where": where}
 
-    def _checked_in_turn(self, rows):
-        while chunk := self._read_chunk(rows):
-            self.prepare(chunk)
-            yield self.check(chunk)
-
-    def _checked_in_parallel(self, rows):
-        """Check chunk N+1 in a second thread while this one writes chunk N (``pipelined``).
-
-        All SQL stays on this thread's connection, in the import's one transaction: the checking thread gets
-        only what ``prepare()`` loaded, and a query there is refused (``_no_queries``). It also reads the next
-        chunk of the file. psycopg2 lets go of the GIL while it waits for PostgreSQL, so reading and checking
-        run while the database writes, on the second core.
-        """
-        alias = router.db_for_write(self.model)
-        language = translation.get_language()
-
-        def check_then_read(chunk):
-            self.checking_thread = threading.get_ident()
-            with connections[alias].execute_wrapper(_no_queries), translation.override(language):
-                return self.check(chunk), self._read_chunk(rows)
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
-            chunk = self._read_chunk(rows)
-            future = None
-            if chunk:
-                self.prepare(chunk)
-                future = pool.submit(check_then_read, chunk)
-            while future is not None:
-                checked, chunk = future.result()
-                future = None
-                if chunk:
-                    self.prepare(chunk)
-                    future = pool.submit(check_then_read, chunk)
-                yield checked  # written by the caller while the next chunk is checked
-
     def check(self, chunk):
         """Build every row of a prepared chunk: the rows' results and what to write. No SQL needed."""
         checked = Checked()
@@ -680,9 +252,6 @@ class TableImport:
             self.copy_new_extra(checked)
         return checked
 
-    def copy_new_extra(self, checked):
-        """``copy_new()`` for the new records ``write_extra()`` writes."""
-
     def stamp(self, pendings):
         """Who wrote the rows and when, as the admin records it."""
         now = timezone.now()
@@ -693,29 +262,6 @@ class TableImport:
             if hasattr(obj, "updated_by_id"):
                 obj.updated_by = self.user
                 obj.updated_at = now
-
-    def reserve(self, model, count):
-        """In ``prepare()`` (``copy_ahead``): keys for up to ``count`` new ``model`` records of the chunk."""
-        self.reserved[model] = reserve_ids(model, count)
-        ContentType.objects.get_for_model(model)  # cached for the checking thread's versions
-
-    def copy_new(self, checked, model, objects, search=None, links=None):
-        """In the checking thread (``copy_ahead``): give new records the keys ``reserve()`` took, and make the
-        COPY text of their rows and of their versions, so that writing them is sending text. ``links``:
-        many-to-many name -> the ids each record will be linked to, in order."""
-        if not objects:
-            return
-        for obj, pk in zip(objects, self.reserved.pop(model), strict=False):
-            obj.pk = pk
-        data = copy_data(model, objects, search)
-        if data is None:  # written the usual way
-            for obj in objects:
-                obj.pk = None
-            return
-        checked.copies[model] = data
-        lines = self.version_lines(model, objects, links or {})
-        if lines is not None:
-            checked.versions[model] = ({obj.pk for obj in objects}, lines)
 
     def _write_checked(self, checked, result):
         for row in checked.rows:
@@ -1015,52 +561,6 @@ class TableImport:
             self._unchecked = {*self.foreign_keys, *derived, *(["slug"] if hasattr(self.model, "slug") else [])}
         return self._unchecked
 
-    @staticmethod
-    def base_slug(text, fallback):
-        return (cached_slugify(text) or fallback)[:190].strip("-")
-
-    def prefetch_slugs(self, chunk):
-        """Which slugs this chunk's new rows would take are in use already: one query, not one per row."""
-        if not hasattr(self.model, "slug"):
-            return
-        source = getattr(self.model, "slug_source", "name")
-        fallback = self.model._meta.model_name  # as allocate_slug() makes them
-        bases = Counter(self.base_slug(raw.get(source, ""), fallback) for _n, raw in chunk if not raw.get("slug"))
-        manager = self.model._default_manager
-        self.slugs_in_use = set(manager.filter(slug__in=bases).values_list("slug", flat=True))
-        if self.pipelined:
-            # allocate_slug() numbers a base that is taken ("name-2"…) in the checking thread, which cannot ask the
-            # database: load the numbered slugs of every base that may need a number.
-            numbered = sorted(b for b, n in bases.items() if n > 1 or b in self.slugs_in_use or b in self.slugs_taken)
-            for start in range(0, len(numbered), 100):
-                prefixes = (Q(slug__startswith=f"{base}-") for base in numbered[start : start + 100])
-                found = manager.filter(functools.reduce(operator.or_, prefixes)).values_list("slug", flat=True)
-                self.slugs_in_use.update(found)
-
-    def claim_slug(self, slug):
-        """A new record named by its slug in the file keeps that slug, so other files can refer to it."""
-        value = parse_field(self.model._meta.get_field("slug"), slug, "slug")
-        if value in self.slugs_taken:
-            raise RowError([_("slug: “%(slug)s” is already given to an earlier row.") % {"slug": slug}])
-        self.slugs_taken.add(value)
-        return value
-
-    def allocate_slug(self, text):
-        base = self.base_slug(text, self.model._meta.model_name)
-        manager = self.model._default_manager
-        candidate, n = base, 2
-        while (
-            candidate in self.slugs_taken
-            or candidate in self.slugs_in_use
-            or (candidate != base and not self.pipelined and manager.filter(slug=candidate).exists())
-        ):
-            candidate = f"{base}-{n}"
-            n += 1
-        self.slugs_taken.add(candidate)
-        return candidate
-
-    # writing ----------------------------------------------------------------------------------------------------
-
     def write(self, pendings, search=None):
         """Write one chunk of valid rows: the records, their relations, search data and versions for history.
 
@@ -1179,354 +679,13 @@ class TableImport:
         pass
 
     def record_versions(self, objects):
-        """Keep a version of each written record in one revision per import, as the admin would for a save.
-
-        Built in bulk: reversion's own add_to_revision follows relations with queries per object.
-        """
-        from reversion.models import Revision, Version
-        from reversion.revisions import _get_options, is_registered
-
-        if not objects or not is_registered(type(objects[0])):
+        """Keep a version of each written record in one revision per import, as the admin would for a save
+        (``heritage.transfer.versions``)."""
+        if not objects or not versions.is_registered(type(objects[0])):
             return
         if self.revision is None:
-            self.revision = Revision.objects.create(
-                date_created=timezone.now(),
-                user=self.user if self.user and self.user.pk else None,
-                comment=_("Imported %(model)s from a file") % {"model": self.model._meta.verbose_name_plural},
+            self.revision = versions.new_revision(
+                self.user, _("Imported %(model)s from a file") % {"model": self.model._meta.verbose_name_plural}
             )
         model = type(objects[0])
-        ready = self.versions.pop(model, None)
-        if ready is not None:  # made by the checking thread (copy_new), all but the revision
-            pks, lines = ready
-            prefix = f"{self.revision.pk},"
-            copy_text(Version, VERSION_COLUMNS, "".join(prefix + line for line in lines))
-            objects = [obj for obj in objects if obj.pk not in pks]
-            if not objects:
-                return
-        options = _get_options(model)
-        content_type = ContentType.objects.get_for_model(model)
-        db = router.db_for_write(model)
-        many = [f for f in model._meta.local_many_to_many if f.name in options.fields]
-        plain = [name for name in options.fields if name not in {f.name for f in many}]
-        if options.format == "json" and self.versions_in_database(model, objects, plain, many, content_type, db):
-            return
-        # The serializer would query each record's many-to-many relations one by one; read them per chunk.
-        links = {}
-        for relation in many:
-            through = relation.remote_field.through
-            source, target = relation.m2m_field_name() + "_id", relation.m2m_reverse_field_name() + "_id"
-            linked = links[relation.name] = {}
-            pks = [obj.pk for obj in objects]
-            for pk, other in through._default_manager.filter(**{f"{source}__in": pks}).values_list(source, target):
-                linked.setdefault(pk, []).append(other)
-        values = [(self.revision.pk, *row) for row in version_values(model, objects, links)]
-        if not copy_rows(Version, VERSION_COLUMNS, values):
-            versions = [Version(**dict(zip(VERSION_COLUMNS, row, strict=True))) for row in values]
-            Version.objects.bulk_create(versions, batch_size=1000)
-
-    def version_lines(self, model, objects, links):
-        """COPY lines (CSV, without the leading revision) of the versions of new records whose relations are
-        ``links`` (name -> {record: ids}); None if the model keeps no history or a value cannot be copied."""
-        from reversion.revisions import is_registered
-
-        if not is_registered(model):
-            return None
-        linked = {name: {obj.pk: ids for obj, ids in zip(objects, lists, strict=True)} for name, lists in links.items()}
-        # Every text quoted (a quoted \N is text, not null), with its quotes doubled, as the csv module would.
-        return [
-            f"{content_type},{pk},{quoted(db)},{quoted(format)},{quoted(data)},{quoted(text)}\n"
-            for content_type, pk, db, format, data, text in version_values(model, objects, linked)
-        ]
-
-    def versions_in_database(self, model, objects, names, many, content_type, db):
-        """PostgreSQL writes the versions itself, serialising the rows just written with ``json_build_object``.
-
-        The same JSON as Django's serializer gives, field for field (decimals as text, dates and times in ISO
-        8601), made in one statement per chunk instead of in Python. The search vector, derived data that
-        ``save()`` recomputes, is kept as null. Returns False, having done nothing, for other databases and for
-        fields it does not know how to write.
-        """
-        connection = connections[db]
-        if connection.vendor != "postgresql":
-            return False
-        quote = connection.ops.quote_name
-        pairs, params = [], []
-        for name in names:
-            model_field = model._meta.get_field(name)
-            if not model_field.serialize:
-                continue
-            column = f"t.{quote(model_field.column)}"
-            if isinstance(model_field, SearchVectorField):
-                value = "NULL"
-            elif isinstance(model_field, models.DecimalField):
-                value = f"{column}::text"
-            elif isinstance(model_field, models.DateTimeField):
-                value = f"date_trunc('milliseconds', {column})"  # DjangoJSONEncoder keeps milliseconds
-            elif model_field.remote_field is not None or type(model_field) in VERSION_FIELDS:
-                value = column
-            else:
-                return False
-            pairs.append(f"%s, {value}")
-            params.append(name)
-        for relation in many:
-            through = relation.remote_field.through
-            source, target = relation.m2m_field_name() + "_id", relation.m2m_reverse_field_name() + "_id"
-            pairs.append(
-                f"%s, coalesce((SELECT json_agg(m.{quote(target)} ORDER BY m.{quote(target)}) "
-                f"FROM {quote(through._meta.db_table)} m WHERE m.{quote(source)} = t.{quote(model._meta.pk.column)}), "
-                "'[]'::json)"
-            )
-            params.append(relation.name)
-        if len(pairs) > 50:  # json_build_object takes at most 100 arguments
-            return False
-        table, pk = quote(model._meta.db_table), f"t.{quote(model._meta.pk.column)}"
-        fields = ", ".join(pairs)
-        sql = (
-            "INSERT INTO reversion_version "
-            "(revision_id, content_type_id, object_id, db, format, serialized_data, object_repr) "
-            f"SELECT %s, %s, {pk}::text, %s, 'json', "
-            f"json_build_array(json_build_object('model', %s, 'pk', {pk}, 'fields', json_build_object({fields})))"
-            "::text, "
-            f"u.repr FROM unnest(%s::bigint[], %s::text[]) AS u(id, repr) JOIN {table} t ON {pk} = u.id"
-        )
-        ids = [obj.pk for obj in objects]
-        reprs = [force_str(obj)[:191] for obj in objects]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.revision.pk, content_type.pk, db, model._meta.label_lower, *params, ids, reprs])
-        return True
-
-
-def quoted(text):
-    """A CSV field that is always text."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-VERSION_COLUMNS = ["revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"]
-
-
-def version_values(model, objects, links):
-    """reversion's version columns after ``revision_id`` for each object, serialised in Python as reversion does;
-    ``links``: many-to-many name -> {pk: related ids}."""
-    from reversion.revisions import _get_options
-
-    options = _get_options(model)
-    content_type = ContentType.objects.get_for_model(model)
-    db = router.db_for_write(model)
-    many = [f for f in model._meta.local_many_to_many if f.name in options.fields]
-    plain = [name for name in options.fields if name not in {f.name for f in many}]
-    data = serialize(model, objects, plain)
-    for relation in many:
-        linked = links.get(relation.name, {})
-        for obj, item in zip(objects, data, strict=True):
-            item["fields"][relation.name] = sorted(linked.get(obj.pk, []))
-    return [
-        (content_type.pk, force_str(obj.pk), db, options.format, json.dumps([item]), force_str(obj)[:191])
-        for obj, item in zip(objects, data, strict=True)
-    ]
-
-
-def serialize(model, objects, names):
-    """What Django's "python" serializer gives for reversion's versions, without its per-object overhead."""
-    fields = [model._meta.get_field(name) for name in names]
-    fields = [f for f in fields if f.serialize and not f.many_to_many]
-    label = model._meta.label_lower
-    # Dates, times and decimals as DjangoJSONEncoder writes them, once per distinct value, so that json.dumps()
-    # gets only plain values and stays in its fast path.
-    encoder, encoded = DjangoJSONEncoder(), {}
-
-    def encode(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        key = (value, getattr(value, "tzinfo", None))  # the same instant in two zones is written twice
-        text = encoded.get(key)
-        if text is None:
-            text = encoded[key] = encoder.default(value)
-        return text
-
-    # Plain fields are read straight from the instance; others (countries…) through the field, as the serializer.
-    plain = [f.remote_field is not None or type(f) in PLAIN_FIELDS for f in fields]
-    other = [(i, f) for i, f in enumerate(fields) if not plain[i]]
-    # Columns whose values are dates, times or decimals: the only ones that need encoding.
-    encoded_types = (models.DecimalField, models.DateField, models.TimeField)
-    typed = [i for i, f in enumerate(fields) if isinstance(f, encoded_types) or not plain[i]]
-    keys = [f.name for f in fields]
-    values_of = operator.itemgetter(*[f.attname for f in fields])
-    data = []
-    for obj in objects:
-        values = list(values_of(obj.__dict__)) if len(fields) > 1 else [values_of(obj.__dict__)]
-        for i, model_field in other:
-            value = model_field.value_from_object(obj)
-            values[i] = value if is_protected_type(value) else model_field.value_to_string(obj)
-        for i in typed:
-            value = values[i]
-            if value is not None and isinstance(value, Decimal | datetime.date | datetime.time):
-                values[i] = encode(value)
-        data.append({"model": label, "pk": obj.pk, "fields": dict(zip(keys, values, strict=True))})
-    return data
-
-
-def copy_rows(model, columns, rows):
-    """COPY plain value tuples into ``model``'s table on PostgreSQL (ids from the default). False elsewhere."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql" or any(v == NULL for row in rows for v in row):
-        return False
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    copy_text(model, columns, buffer.getvalue())
-    return True
-
-
-def copy_text(model, columns, text):
-    """Send CSV ``text`` (``NULL`` marks a null) to ``model``'s table with COPY (PostgreSQL)."""
-    connection = connections[router.db_for_write(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", io.StringIO(text))
-
-
-@dataclass
-class CopyData:
-    """New rows of one model as COPY's CSV text, made before they are sent (``copy_data``, ``copy_insert``)."""
-
-    model: type
-    columns: list
-    text: str
-    search: bool  # the text ends with the (A, B, C) search texts of each row
-
-
-def copy_data(model, objects, search=None):
-    """The CSV text ``copy_insert`` sends for ``objects``, which have their primary keys. None when a value
-    cannot go through COPY (text that reads as its NULL marker): then INSERT must write them.
-
-    Pure Python (``connection`` only converts values), so an import's checking thread can make it.
-    """
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.generated]
-    if search is not None:
-        fields = [f for f in fields if f.column != "search_vector"]
-    # Plain values go to the file as they are; automatic dates are the same moment for every row (as one
-    # bulk_create would nearly give); other fields (countries…) go through Django's conversion.
-    now = timezone.now()
-    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    converted = [(i, f) for i, f in enumerate(fields) if type(f) not in PLAIN_FIELDS and f.attname not in stamped]
-    values_of = operator.itemgetter(*[f.attname for f in fields])
-    rows = []
-    for obj in objects:
-        values = obj.__dict__
-        for attname in stamped:
-            values[attname] = now
-        row = list(values_of(values)) if len(fields) > 1 else [values_of(values)]
-        for i, model_field in converted:
-            row[i] = model_field.get_db_prep_save(model_field.pre_save(obj, True), connection=connection)
-        if NULL in row:
-            return None
-        rows.append([NULL if value is None else value for value in row])
-    if search is not None:
-        for row, texts in zip(rows, search, strict=True):
-            if NULL in texts:
-                return None
-            row.extend(texts)
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return CopyData(model, [f.column for f in fields], buffer.getvalue(), search is not None)
-
-
-def reserve_ids(model, count):
-    """``count`` new primary keys from ``model``'s own sequence (PostgreSQL)."""
-    with connections[router.db_for_write(model)].cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-def copy_insert(model, objects, search=None, data=None):
-    """Insert new rows with PostgreSQL's COPY, several times faster than INSERT for big imports.
-
-    Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
-    ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
-    Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C) normalised texts
-    per object) the rows go through a temporary table and get their search vector as they are inserted
-    (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it). ``data``: the rows'
-    text made beforehand by ``copy_data()`` (the objects have their keys already).
-    """
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or not objects:
-        return False
-    if data is None:
-        for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
-            obj.pk = pk
-        data = copy_data(model, objects, search)
-        if data is None:
-            return False
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column in data.columns)
-    table = quote(model._meta.db_table)
-    buffer = io.StringIO(data.text)
-    # copy_expert is psycopg2's own: wrapped, its errors are Django's, as every other query's.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if not data.search:
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-        else:
-            from heritage.search import VECTOR_SQL
-
-            # Copied as they are, then inserted with the vector computed by the database: one write of each row.
-            stage = quote(f"import_stage_{model._meta.db_table}")
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
-            cursor.execute(
-                f"ALTER TABLE {stage} ADD COLUMN IF NOT EXISTS search_a text, "
-                "ADD COLUMN IF NOT EXISTS search_b text, ADD COLUMN IF NOT EXISTS search_c text"
-            )
-            cursor.execute(f"TRUNCATE {stage}")
-            cursor.cursor.copy_expert(
-                f"COPY {stage} ({columns}, search_a, search_b, search_c) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-                buffer,
-            )
-            vector = VECTOR_SQL.format(a="search_a", b="search_b", c="search_c")
-            cursor.execute(f"INSERT INTO {table} ({columns}, search_vector) SELECT {columns}, {vector} FROM {stage}")
-    for obj in objects:
-        obj._state.adding, obj._state.db = False, alias
-    return True
-
-
-PLAIN_FIELDS = {
-    models.BigAutoField,
-    models.AutoField,
-    models.BigIntegerField,
-    models.BooleanField,
-    models.CharField,
-    models.DateField,
-    models.DecimalField,  # parse_field() has checked the digits; PostgreSQL reads str(Decimal) as it is
-    models.ForeignKey,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.SlugField,
-    models.SmallIntegerField,
-    models.TextField,
-    models.URLField,
-}
-NULL = "\\N"
-# Field types whose column PostgreSQL's json_build_object writes as Django's serializer does.
-VERSION_FIELDS = {
-    models.BigAutoField,
-    models.AutoField,
-    models.BigIntegerField,
-    models.BooleanField,
-    models.CharField,
-    models.DateField,
-    models.DateTimeField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.SlugField,
-    models.SmallIntegerField,
-    models.TextField,
-    models.URLField,
-    CountryField,
-}
-# Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
-IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
+        versions.record_versions(self.revision, model, objects, ready=self.versions.pop(model, None))

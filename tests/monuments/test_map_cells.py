@@ -13,8 +13,8 @@ from reversion.models import Version
 from heritage.models import PublishStatus
 from heritage.sample import delete_sample, generate_sample
 from monuments.geo import public_point
+from monuments.importers import MonumentImport
 from monuments.models import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, Condition, MapCell, Monument
-from monuments.services import MonumentImport
 from tests import factories as f
 from tests.heritage.test_progress import Terminal
 from tests.test_imports import run
