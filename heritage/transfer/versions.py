@@ -25,23 +25,7 @@ from heritage.transfer.bulk import PLAIN_FIELDS
 
 VERSION_COLUMNS = ["revision_id", "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"]
 # Field types whose column PostgreSQL's json_build_object writes as Django's serializer does.
-VERSION_FIELDS = {
-    models.BigAutoField,
-    models.AutoField,
-    models.BigIntegerField,
-    models.BooleanField,
-    models.CharField,
-    models.DateField,
-    models.DateTimeField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.SlugField,
-    models.SmallIntegerField,
-    models.TextField,
-    models.URLField,
-    CountryField,
-}
+VERSION_FIELDS = (PLAIN_FIELDS - {models.DecimalField, models.ForeignKey}) | {models.DateTimeField, CountryField}
 
 
 def registration(model):
