@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from heritage import import_files
-from heritage.importers import MergeError, find_likely_duplicates, merge_records
+from heritage.duplicates import MergeError, find_likely_duplicates, merge_records
 from heritage.models import Source
 from heritage.transfer.files import ImportFileError, csv_lines, file_format, read_rows, write_xlsx
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
-from heritage.importers import MergeError, find_likely_duplicates, merge_records, normalise_name
+from heritage.duplicates import MergeError, find_likely_duplicates, merge_records, normalise_name
 from heritage.models import Place
 from heritage.search import normalize
 from meetings.models import Organization, Person
