@@ -69,8 +69,10 @@ layering: venv
 # The functions of those files that make up the guards (mutmut's mutant names; * matches any mutant of one).
 MUTATION_SCOPE := 'heritage.admin_mixins.xǁPublishGuardFormǁ*' 'heritage.admin_mixins.xǁPublishableAdminǁ*' \
 	'heritage.admin_mixins.xǁTrackedAdminǁsave_model*' \
-	'heritage.exports.x_csv_safe*' 'heritage.exports.x_neutralise_text*' 'heritage.exports.x_restore_text*' \
-	'heritage.exports.x_csv_cells*' 'heritage.exports.x_stream_csv*' 'heritage.exports.x__attachment*' \
+	'heritage.transfer.files.x_csv_safe*' 'heritage.transfer.files.x_neutralise_text*' \
+	'heritage.transfer.files.x_restore_text*' 'heritage.transfer.files.x_csv_cells*' \
+	'heritage.transfer.files.x_staff_cells*' 'heritage.transfer.files.x_csv_lines*' \
+	'heritage.transfer.exports.x_stream_csv*' 'heritage.transfer.exports.x__attachment*' \
 	'monuments.geo.*' \
 	'heritage.search.x_words*' 'heritage.search.x_tsquery*' 'heritage.search.x_headline_query*' \
 	'heritage.search.x_search_columns*' 'heritage.transliteration.*'

@@ -28,16 +28,18 @@ ADMIN_TESTS = [
 GEO_TESTS = ["tests/monuments/test_sensitive_locations.py"]
 SEARCH_TESTS = ["tests/heritage/test_search.py", "tests/heritage/test_transliteration.py"]
 
+CSV_GUARD = "heritage/transfer/files.py"  # the formula guard
+
 # name, file, text to replace (must occur exactly once), replacement, tests
 MUTANTS = [
-    ("plain number by search", "heritage/exports.py", "PLAIN_NUMBER.fullmatch(", "PLAIN_NUMBER.search(", CSV_TESTS),
-    ("plain number with +", "heritage/exports.py", 're.compile(r"-?[0-9]', 're.compile(r"[-+]?[0-9]', CSV_TESTS),
-    ("plain number 1e5 form", "heritage/exports.py", r'(\.[0-9]+)?")', r'(\.[0-9]+)?(e[0-9]+)?")', CSV_TESTS),
+    ("plain number by search", CSV_GUARD, "PLAIN_NUMBER.fullmatch(", "PLAIN_NUMBER.search(", CSV_TESTS),
+    ("plain number with +", CSV_GUARD, 're.compile(r"-?[0-9]', 're.compile(r"[-+]?[0-9]', CSV_TESTS),
+    ("plain number 1e5 form", CSV_GUARD, r'(\.[0-9]+)?")', r'(\.[0-9]+)?(e[0-9]+)?")', CSV_TESTS),
     *[
-        (f"prefix {p!r} dropped", "heritage/exports.py", f'"{p}", ', "", CSV_TESTS)
+        (f"prefix {p!r} dropped", CSV_GUARD, f'"{p}", ', "", CSV_TESTS)
         for p in ["=", "+", "-", "@", "\\t"]
     ],
-    ("prefix CR dropped", "heritage/exports.py", ', "\\r")', ")", CSV_TESTS),
+    ("prefix CR dropped", CSV_GUARD, ', "\\r")', ")", CSV_TESTS),
     ("unpublish without permission", "heritage/admin_mixins.py",
      '@admin.action(permissions=["publish"], description=_("Unpublish',
      '@admin.action(description=_("Unpublish', ADMIN_TESTS),
@@ -63,7 +65,7 @@ MUTANTS = [
     ("table: ə as a", "heritage/transliteration.py", '"ə": "e"', '"ə": "a"', SEARCH_TESTS),
     ("breve on g not spelled", "heritage/transliteration.py", "|(?<=g)\\u0306", "", SEARCH_TESTS),
     ("comma below not spelled", "heritage/transliteration.py", "|(?<=s)\\u0326", "", SEARCH_TESTS),
-    ("slug of an old record by name", "heritage/tabular.py", "[cached_slugify(text), legacy_slugify(text)]",
+    ("slug of an old record by name", "heritage/transfer/slugs.py", "[cached_slugify(text), legacy_slugify(text)]",
      "[cached_slugify(text)]", ["tests/heritage/test_slugs.py"]),
 ]  # fmt: skip
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import TrackedAdmin
+from heritage.importers import SourceImport
 from heritage.models import Place, Source
-from heritage.services import SourceImport
 
 # What staff can start from a source: (admin URL name, the field that cites it, label).
 START_FROM_SOURCE = (

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from heritage import import_files
+from heritage.duplicates import MergeError, merge_records
 from heritage.forms import ImportForm, MergeForm, duplicate_check_form
-from heritage.services import MergeError, merge_records
-from heritage.tabular import csv_lines, file_format, read_rows, write_xlsx
+from heritage.transfer.files import csv_lines, file_format, read_rows, write_xlsx
 
 
 class ImportExportAdminMixin:

@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from heritage import import_files
+from heritage.duplicates import find_likely_duplicates
 from heritage.models import Source
-from heritage.services import find_likely_duplicates
-from heritage.tabular import ImportFileError, file_format
+from heritage.transfer.files import ImportFileError, file_format
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 

@@ -16,7 +16,7 @@ Choices, for both:
 
 - ə → e, not a: Azerbaijanis typing without ə write e (Gence, Icherisheher), Azerbaijani Cyrillic's ә is its
   twin, and search has always folded it so; duplicate detection treats e and a alike anyway
-  (``heritage.services.normalise_name``).
+  (``heritage.duplicates.normalise_name``).
 - Only characters outside ASCII are transliterated. An ASCII letter stays as written, whatever the language:
   Azerbaijani x is "kh" in English (Naxçıvan, Nakhchivan), but a slug cannot tell it from the x of "Mexico", so
   "Xan sarayı" → ``xan-sarayi`` and "Mexico" → ``mexico``. For the same reason an ASCII name's slug is exactly

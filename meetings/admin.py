@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from heritage.admin_filters import HasSourceFilter
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
+from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
-from meetings.services import MeetingImport, OrganizationImport, PersonImport
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 

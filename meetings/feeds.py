@@ -6,8 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from heritage.exports import invalid_filters_response
 from heritage.listing import filter_data, filter_errors
+from heritage.transfer.exports import invalid_filters_response
 from meetings.filters import MeetingFilterSet
 from meetings.models import Meeting
 

@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from meetings import views
+from meetings import exports, views
 from meetings.feeds import meeting_feed
 
 app_name = "meetings"
 
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
-    path("meetings/export.csv", views.export_csv, name="export_csv"),
-    path("meetings/export.json", views.export_json, name="export_json"),
+    path("meetings/export.csv", exports.export_csv, name="export_csv"),
+    path("meetings/export.json", exports.export_json, name="export_json"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -14,6 +14,7 @@ from heritage.admin_mixins import (
     TrackedAdmin,
 )
 from monuments.admin_filters import HasAssessmentFilter, StaleAssessmentFilter
+from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -23,7 +24,6 @@ from monuments.models import (
     ReportedFigure,
     Restoration,
 )
-from monuments.services import AssessmentImport, MonumentImport
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 

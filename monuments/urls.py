@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monuments import views
+from monuments import exports, views
 
 app_name = "monuments"
 
@@ -10,8 +10,8 @@ urlpatterns = [
     path("", views.MonumentListView.as_view(), name="monument_list"),
     path("map/", views.MonumentMapView.as_view(), name="monument_map"),
     path("map/data.json", views.map_data, name="map_data"),
-    path("export.csv", views.export_csv, name="export_csv"),
-    path("export.json", views.export_json, name="export_json"),
-    path("export.geojson", views.export_geojson, name="export_geojson"),
+    path("export.csv", exports.export_csv, name="export_csv"),
+    path("export.json", exports.export_json, name="export_json"),
+    path("export.geojson", exports.export_geojson, name="export_geojson"),
     path("<slug:slug>/", views.MonumentDetailView.as_view(), name="monument_detail"),
 ]

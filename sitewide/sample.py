@@ -1,13 +1,13 @@
 """Sample data at registry scale for the benchmark: realistic, clearly marked, and removable in one call.
 
 Everything created carries the slug prefix ``sample-`` (or cites the source titled ``SAMPLE_SOURCE_TITLE``),
-so ``delete_sample()`` removes exactly it. On PostgreSQL rows go in with ``COPY`` through a temporary staging
-table (which also computes the search vectors with ``heritage.search.VECTOR_SQL``), one transaction per batch;
+so ``delete_sample()`` removes exactly it. On PostgreSQL rows go in with ``COPY`` through the project's one bulk
+writer, ``heritage.transfer.bulk.copy_rows`` (whose staging table also computes the search vectors with
+``heritage.search.VECTOR_SQL``), one transaction per batch;
 on SQLite (tests) with plain multi-row inserts.
 """
 
 import datetime
-import io
 import os
 import random
 import sys
@@ -22,7 +22,8 @@ from django.utils.functional import cached_property
 from heritage.models import Place, PlaceKind, PublishStatus, Source, SourceKind
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.progress import Progress
-from heritage.search import VECTOR_SQL, normalize, update_search_index
+from heritage.search import normalize, update_search_index
+from heritage.transfer.bulk import copy_rows
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from monuments.models import Condition, ConditionAssessment, MapCell, Monument, MonumentType, Registration
 
@@ -63,15 +64,6 @@ class Writer:
         self.postgres = connection.vendor == "postgresql"
         self.now = timezone.now()
 
-    @staticmethod
-    def copy_text(value):
-        if value is None:
-            return "\\N"
-        if value is True or value is False:
-            return "t" if value else "f"
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
     def columns(self, model):
         return [f for f in model._meta.concrete_fields if f.column != "search_vector"]
 
@@ -103,38 +95,22 @@ class Writer:
                 a, b, c = search[i]
                 values["search_names"] = a
                 values["search_text"] = "" if self.postgres else f"{a}\n{b}\n{c}"
-            tuples.append([values[f.attname] for f in fields] + (list(search[i]) if search and self.postgres else []))
+            tuples.append([values[f.attname] for f in fields])
+        if self.postgres:
+            # The one bulk writer (COPY; with search texts through its staging table, where PostgreSQL computes
+            # the vectors the same way save() and update_search_index() do).
+            if not copy_rows(model, names, tuples, search=search):
+                raise ValueError(f"{model._meta.label}: a sample value reads as COPY's null marker")
+            return
+        placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+        quoted = ", ".join(connection.ops.quote_name(n) for n in names)
         with connection.cursor() as cursor:
-            if not self.postgres:
-                placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
-                quoted = ", ".join(connection.ops.quote_name(n) for n in names)
-                for start in range(0, len(tuples), 50):
-                    chunk = tuples[start : start + 50]
-                    cursor.execute(
-                        f"INSERT INTO {table} ({quoted}) VALUES {', '.join([placeholders] * len(chunk))}",
-                        [v for t in chunk for v in t],
-                    )
-                return
-            buffer = io.StringIO()
-            for t in tuples:
-                buffer.write("\t".join(self.copy_text(v) for v in t))
-                buffer.write("\n")
-            buffer.seek(0)
-            quoted = ", ".join(f'"{n}"' for n in names)
-            if search is None:
-                cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
-                return
-            # Vectors are computed by the database, the same way save() and update_search_index() do.
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS sample_stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            cursor.execute("ALTER TABLE sample_stage ADD COLUMN IF NOT EXISTS sa text")
-            cursor.execute("ALTER TABLE sample_stage ADD COLUMN IF NOT EXISTS sb text")
-            cursor.execute("ALTER TABLE sample_stage ADD COLUMN IF NOT EXISTS sc text")
-            cursor.copy_expert(f"COPY sample_stage ({quoted}, sa, sb, sc) FROM STDIN", buffer)
-            vector = VECTOR_SQL.format(a="sa", b="sb", c="sc")
-            cursor.execute(f"INSERT INTO {table} ({quoted}, search_vector) SELECT {quoted}, {vector} FROM sample_stage")
-            cursor.execute("DROP TABLE sample_stage")
+            for start in range(0, len(tuples), 50):
+                chunk = tuples[start : start + 50]
+                cursor.execute(
+                    f"INSERT INTO {table} ({quoted}) VALUES {', '.join([placeholders] * len(chunk))}",
+                    [v for t in chunk for v in t],
+                )
 
     @cached_property
     def superuser(self):

@@ -11,13 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from heritage.exports import FORMULA_PREFIXES, neutralise_text, restore_text
 from heritage.models import PlaceKind
-from heritage.tabular import read_rows
+from heritage.transfer.files import FORMULA_PREFIXES, neutralise_text, read_rows, restore_text
+from meetings.importers import MeetingImport
 from meetings.models import Meeting
-from meetings.services import MeetingImport
+from monuments.importers import MonumentImport
 from monuments.models import Monument
-from monuments.services import MonumentImport
 from tests import factories as f
 from tests.public import body, csv_rows
 

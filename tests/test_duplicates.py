@@ -5,9 +5,9 @@ from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
+from heritage.duplicates import MergeError, find_likely_duplicates, merge_records, normalise_name
 from heritage.models import Place
 from heritage.search import normalize
-from heritage.services import MergeError, find_likely_duplicates, merge_records, normalise_name
 from meetings.models import Organization, Person
 from monuments.models import Monument
 from tests import factories as f

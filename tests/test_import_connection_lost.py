@@ -7,11 +7,11 @@ import pytest
 from django.core.management import execute_from_command_line
 from django.db import connection
 
-from heritage import tabular
+from heritage.transfer import bulk
+from meetings.importers import PersonImport
 from meetings.models import Person
-from meetings.services import PersonImport
+from monuments.importers import MonumentImport
 from monuments.models import Monument, MonumentType, Registration
-from monuments.services import MonumentImport
 from tests.test_imports import write_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
@@ -59,7 +59,7 @@ def run_command(argv, capsys):
 # (where the connection goes, what is wrapped, on which call, what the message says)
 MONUMENT_CASES = {
     "writing a chunk": (MonumentImport, "write", 2, "while writing rows 52–101"),
-    "sending a COPY": (tabular, "copy_text", 3, "while writing rows 52–101"),  # two per chunk: their versions
+    "sending a COPY": (bulk, "copy_text", 3, "while writing rows 52–101"),  # two per chunk: their versions
     "preparing a chunk": (MonumentImport, "prepare", 3, "after row 151 was read"),
 }
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connections
 
-from heritage.tabular import read_rows
-from monuments.services import MonumentImport
+from heritage.transfer.files import read_rows
+from monuments.importers import MonumentImport
 from tests.test_imports import csv_file
 
 pytestmark = pytest.mark.django_db

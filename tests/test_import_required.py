@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from heritage.importers import SourceImport
 from heritage.models import PublishStatus, Source
-from heritage.services import SourceImport
+from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Meeting, Organization, Person
-from meetings.services import MeetingImport, OrganizationImport, PersonImport
+from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import ConditionAssessment, Monument
-from monuments.services import AssessmentImport, MonumentImport
 from tests import factories as f
 from tests import test_imports
 from tests.test_imports import upload, write_csv

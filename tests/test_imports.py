@@ -11,13 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from reversion.models import Version
 
+from heritage.importers import SourceImport
 from heritage.models import PublishStatus, Source
-from heritage.services import SourceImport
-from heritage.tabular import csv_lines, read_rows, write_xlsx
+from heritage.transfer.files import csv_lines, read_rows, write_xlsx
+from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Meeting, Organization, Participant, Person
-from meetings.services import MeetingImport, OrganizationImport, PersonImport
+from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import ConditionAssessment, Monument, Registration
-from monuments.services import AssessmentImport, MonumentImport
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

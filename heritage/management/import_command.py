@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from heritage.models import Source
 from heritage.progress import Progress
-from heritage.tabular import INVALID, read_rows
+from heritage.transfer.files import read_rows
+from heritage.transfer.results import INVALID
 
 SHOWN_ERRORS = 50
 

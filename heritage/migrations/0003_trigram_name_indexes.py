@@ -1,12 +1,12 @@
 """pg_trgm and trigram indexes on folded names, for likely-duplicate suggestions. Nothing happens on SQLite.
 
-The indexed expression must be the one ``heritage.services.Folded`` builds, letter for letter.
+The indexed expression must be the one ``heritage.duplicates.Folded`` builds, letter for letter.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from heritage.services import FOLD_FROM, FOLD_TO
+from heritage.duplicates import FOLD_FROM, FOLD_TO
 
 TABLES = ("heritage_place", "meetings_person", "meetings_organization", "monuments_monument")
 

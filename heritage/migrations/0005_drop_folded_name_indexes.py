@@ -6,7 +6,7 @@ normalisation is ``heritage.search.normalize``.
 
 from django.db import migrations
 
-from heritage.services import FOLD_FROM, FOLD_TO
+from heritage.duplicates import FOLD_FROM, FOLD_TO
 
 TABLES = ("heritage_place", "meetings_person", "meetings_organization", "monuments_monument")
 COLUMNS = ("name", "alternative_names")

@@ -12,9 +12,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from heritage import exports
 from heritage.compression import CompressionMiddleware
 from heritage.models import PublishStatus
+from heritage.transfer import exports
 from monuments.models import Monument, MonumentType
 from tests import factories as f
 from tests.heritage.test_security import assert_security_headers

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from heritage.models import Place
+from meetings.importers import PersonImport
 from meetings.models import Meeting, Person
-from meetings.services import PersonImport
+from monuments.importers import MonumentImport
 from monuments.models import Monument, MonumentType
-from monuments.services import MonumentImport
 from tests import factories as f
 from tests.test_imports import run
 

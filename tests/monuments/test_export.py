@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heritage.exports import FORMULA_PREFIXES, csv_cells, csv_safe
 from heritage.models import AnyOf, DatePrecision, PublishStatus
+from heritage.transfer.files import FORMULA_PREFIXES, csv_cells, csv_safe
 from monuments.models import Condition, ConditionAssessment, EvidenceKind, Registration, Significance
 from tests import factories as f
 from tests.public import body, csv_rows, json_results
@@ -196,7 +196,7 @@ def test_the_csv_is_handed_on_in_pieces_of_whole_lines(client, monkeypatch):
     for i in range(7):
         f.MonumentFactory(name=f"Piece {i}")
     whole = body(client.get("/monuments/export.csv"))
-    monkeypatch.setattr("heritage.exports.ROWS_PER_PIECE", 3)
+    monkeypatch.setattr("heritage.transfer.exports.ROWS_PER_PIECE", 3)
     pieces = [piece.decode() for piece in client.get("/monuments/export.csv").streaming_content]
     # The header, then three lines a piece: 3 + 3 + 1.
     assert [piece.count("\r\n") for piece in pieces] == [1, 3, 3, 1]

@@ -14,9 +14,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from heritage.models import PublishStatus
-from heritage.tabular import read_rows
+from heritage.transfer.files import read_rows
+from monuments.importers import MonumentImport
 from monuments.models import Monument
-from monuments.services import MonumentImport
 from tests import factories as f
 from tests.public import body
 from tests.test_imports import csv_file, upload, write_csv

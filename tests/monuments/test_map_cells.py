@@ -12,9 +12,9 @@ from reversion.models import Version
 
 from heritage.models import PublishStatus
 from monuments.geo import public_point
+from monuments.importers import MonumentImport
 from monuments.mapgrid import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, MapCell
 from monuments.models import Condition, Monument
-from monuments.services import MonumentImport
 from sitewide.sample import delete_sample, generate_sample
 from tests import factories as f
 from tests.heritage.test_progress import Terminal

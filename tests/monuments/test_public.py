@@ -352,7 +352,7 @@ def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatc
 def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
     # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
     # two per chunk read the latest assessments and the first registrations, however many each monument has.
-    monkeypatch.setattr("monuments.views.CHUNK_SIZE", 10)
+    monkeypatch.setattr("monuments.exports.CHUNK_SIZE", 10)
     for i in range(22):
         monument = f.MonumentFactory(name=f"Bulk {i:02d}")
         for day in (1, 2):
@@ -369,7 +369,7 @@ def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch
 def test_export_takes_the_latest_assessment_and_first_registration_of_each_row_in_every_chunk(
     client, register, monkeypatch
 ):
-    monkeypatch.setattr("monuments.views.CHUNK_SIZE", 2)
+    monkeypatch.setattr("monuments.exports.CHUNK_SIZE", 2)
     for i in range(5):
         monument = f.MonumentFactory(name=f"Chunked {i}")
         f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2021, 1, 1), assessed_by="Later")

@@ -1,7 +1,7 @@
 """`manage.py import_sources FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
+from heritage.importers import SourceImport
 from heritage.management.import_command import ImportCommand
-from heritage.services import SourceImport
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """`manage.py import_meetings FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
 from heritage.management.import_command import ImportCommand
-from meetings.services import MeetingImport
+from meetings.importers import MeetingImport
 
 
 class Command(ImportCommand):

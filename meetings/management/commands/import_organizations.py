@@ -1,7 +1,7 @@
 """`manage.py import_organizations FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
 from heritage.management.import_command import ImportCommand
-from meetings.services import OrganizationImport
+from meetings.importers import OrganizationImport
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """`manage.py import_people FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
 from heritage.management.import_command import ImportCommand
-from meetings.services import PersonImport
+from meetings.importers import PersonImport
 
 
 class Command(ImportCommand):

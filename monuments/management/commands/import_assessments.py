@@ -1,7 +1,7 @@
 """`manage.py import_assessments FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
 from heritage.management.import_command import ImportCommand
-from monuments.services import AssessmentImport
+from monuments.importers import AssessmentImport
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """`manage.py import_monuments FILE [--dry-run] [--user NAME] [--source ID]`: all rows or none."""
 
 from heritage.management.import_command import ImportCommand
-from monuments.services import MonumentImport
+from monuments.importers import MonumentImport
 
 
 class Command(ImportCommand):

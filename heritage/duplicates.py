@@ -1,4 +1,5 @@
-"""Shared staff workflows: importing sources, finding likely duplicates by name, and merging two records."""
+"""Likely duplicates found by name (folded, transliterated, trigram-similar on PostgreSQL) and two records merged
+into one, keeping history: the staff workflow of the admin's duplicate check and merge pages."""
 
 import difflib
 
@@ -7,52 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.utils.translation import gettext as _
 
-from heritage.models import Place, Source, split_names
+from heritage.models import Place, split_names
 from heritage.search import is_postgresql, normalize, words
-from heritage.tabular import RowError, TableImport
-
-# Import ---------------------------------------------------------------------------------------------------------
-
-
-class SourceImport(TableImport):
-    model = Source
-    key = "id"
-    fields = (
-        "kind",
-        "title",
-        "publisher",
-        "author",
-        "published_on",
-        "published_precision",
-        "url",
-        "archived_url",
-        "language",
-        "cites",
-        "notes",
-    )
-    required = ("title",)
-    help = {
-        "id": _("the source's number; leave blank for a new source (an existing source with the same URL is reused)"),
-        "published_on": _("YYYY-MM-DD; with precision month or year give the first day"),
-        "language": _("language code, e.g. en, az, es"),
-    }
-
-    def prepare(self, chunk):
-        super().prepare(chunk)
-        urls = [raw["url"] for _n, raw in chunk if not raw.get("id") and raw.get("url")]
-        self.by_url = {s.url: s for s in Source.objects.filter(url__in=urls)} if urls else {}
-
-    def find_existing(self, raw):
-        if raw.get("id"):
-            found = super().find_existing(raw)
-            if found is None:
-                raise RowError([_("id: no source %(id)s. Leave id blank for a new source.") % {"id": raw["id"]}])
-            return found
-        # The same URL is the same source: never a second record for one article.
-        return self.by_url.get(raw.get("url")) if raw.get("url") else None
-
-
-# Likely duplicates -----------------------------------------------------------------------------------------------
 
 # Spellings that transliterations disagree on, folded after search's ``normalize()`` ("Shusha"/"Şuşa" → "susa",
 # "Khankandi"/"Xankəndi" → "xankandi", "Djordjevic"/"Đorđević" → "dordevic").

@@ -1,11 +1,7 @@
-"""Streamed CSV, JSON and GeoJSON responses: rows are written as the database yields them, so memory stays flat."""
+"""Streamed CSV, JSON and GeoJSON responses for the public exports: rows are written as the database yields
+them, so memory stays flat. CSV text comes from the one writer and formula guard in ``heritage.transfer.files``."""
 
-import csv
-import datetime
-import io
 import json
-import re
-from decimal import Decimal
 from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,78 +10,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-CHUNK_SIZE = 2000
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from heritage.transfer.files import csv_cells, csv_lines
 
-
-def csv_safe(value):
-    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading '.
-
-    Numbers are left as numbers: a negative longitude or a BCE year is data, not a formula.
-    """
-    if type(value) is str:  # most cells: the same rule as at the end, without the type checks (exports per cell)
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-# A number as a spreadsheet reads it; "-12.5" is data, "-1+2" is a formula.
-PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-
-
-def neutralise_text(text):
-    """A text cell for a file that must also be read back (staff exports and imports): see ``restore_text``.
-
-    A leading ' goes before any text that would start with a formula character once its own leading quotes are
-    removed, so that ``restore_text`` can take exactly one off again; plain numbers are left alone.
-    """
-    if PLAIN_NUMBER.fullmatch(text) or not text.lstrip("'").startswith(FORMULA_PREFIXES):
-        return text
-    return "'" + text
-
-
-def restore_text(text):
-    """The inverse of ``neutralise_text``, for cells read from a CSV file."""
-    if text.startswith("'") and neutralise_text(text[1:]) == text:
-        return text[1:]
-    return text
-
-
+CHUNK_SIZE = 2000  # rows per database fetch of an export
 # Rows handed to the response at a time. Each piece a StreamingHttpResponse yields is encoded and sent on its
 # own, which one row at a time cost about a second per 100,000 rows; 500 CSV lines are some 100 kB.
 ROWS_PER_PIECE = 500
-_PLAIN_CELL_TYPES = frozenset({int, float, Decimal})
-_DATE_TYPES = frozenset({datetime.date, datetime.datetime})
-
-
-def csv_cells(row):
-    """``[csv_safe(cell) for cell in row]``, with the same rule inlined for the common types (a call per cell
-    cost a third of the export's Python time)."""
-    return [
-        ("'" + cell if cell.startswith(FORMULA_PREFIXES) else cell)
-        if (kind := type(cell)) is str
-        else ""
-        if cell is None
-        else cell
-        if kind in _PLAIN_CELL_TYPES
-        else ("yes" if cell else "no")
-        if kind is bool
-        else cell.isoformat()
-        if kind in _DATE_TYPES
-        else csv_safe(cell)
-        for cell in row
-    ]
 
 
 def _attachment(response, filename):
@@ -94,31 +24,10 @@ def _attachment(response, filename):
 
 
 def stream_csv(filename, header, rows):
-    """``rows`` yields sequences in ``header`` order; every cell goes through ``csv_safe``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def taken():
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    def pieces():
-        buffer.write("\ufeff")  # a BOM, so spreadsheets read the file as UTF-8
-        writer.writerow(header)
-        yield taken()
-        pending = 0
-        for row in rows:
-            writer.writerow(csv_cells(row))
-            pending += 1
-            if pending == ROWS_PER_PIECE:
-                yield taken()
-                pending = 0
-        if pending:
-            yield taken()
-
-    return _attachment(StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8"), filename)
+    """``rows`` yields sequences in ``header`` order; every cell goes through ``csv_cells`` (``csv_safe``), written
+    by the project's one CSV writer, ``ROWS_PER_PIECE`` lines a piece."""
+    pieces = csv_lines(header, rows, cells=csv_cells, rows_per_piece=ROWS_PER_PIECE)
+    return _attachment(StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8"), filename)
 
 
 def _json_items(items):

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from heritage.models import Place, Source
 from heritage.pagecache import invalidate as invalidate_cached_pages
-from heritage.tabular import RowError, TableImport, format_value
+from heritage.transfer.importer import TableImport
+from heritage.transfer.results import RowError
+from heritage.transfer.values import format_value
 from monuments.models import (
     Condition,
     ConditionAssessment,

@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from heritage.models import Place, Source
-from heritage.tabular import RowError, TableImport, format_value
+from heritage.transfer.importer import TableImport
+from heritage.transfer.results import RowError
+from heritage.transfer.values import format_value
 from meetings.models import (
     Event,
     FollowUp,

@@ -1,0 +1,122 @@
+"""Cell values: text read from a file turned into model field values (``parse_field``), values written back to
+text (``format_value``), and lists in one cell (``split_list``, ``join_list``)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from django_countries.fields import CountryField
+
+from heritage.transfer.results import RowError
+
+TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
+LIST_SEPARATOR = ";"
+
+
+def format_value(value):
+    """How a value is written to a file; ``parse_field`` reads it back to the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return force_str(value)
+
+
+def split_list(text):
+    return [item.strip() for item in (text or "").split(LIST_SEPARATOR) if item.strip()]
+
+
+def join_list(items):
+    return f"{LIST_SEPARATOR} ".join(str(i) for i in items)
+
+
+def quick_parser(model_field):
+    """A function turning non-empty cell text into the field's value, raising ValidationError (without a useful
+    message) when it is not valid: ``parse_field`` without the calls that cannot apply to a non-empty value of a
+    field with no choices. None for fields that need the whole of ``parse_field``."""
+    parser = model_field.__dict__.get("quick_parser", quick_parser)
+    if parser is not quick_parser:
+        return parser
+    kind = type(model_field)
+    validators = model_field.validators
+    to_python = model_field.to_python
+    parser = None
+    if (
+        model_field.choices
+        or isinstance(model_field, models.BooleanField | CountryField)
+        or kind.validate is not models.Field.validate
+        or kind.run_validators is not models.Field.run_validators
+    ):
+        pass
+    elif kind.to_python in (models.CharField.to_python, models.TextField.to_python) and all(
+        type(v) in (MaxLengthValidator, ProhibitNullCharactersValidator) for v in validators
+    ):
+        limit = model_field.max_length
+
+        def parser(raw):
+            if (limit is None or len(raw) <= limit) and "\x00" not in raw:
+                return raw
+            raise ValidationError("")
+    else:
+
+        def parser(raw):
+            value = to_python(raw)
+            if value is None or value == "":
+                raise ValidationError("")
+            for validator in validators:
+                validator(value)
+            return value
+
+    model_field.quick_parser = parser  # made once per field
+    return parser
+
+
+def parse_field(model_field, raw, column):
+    """Turn cell text into the model field's Python value, or raise RowError naming the column."""
+    if raw and (quick := quick_parser(model_field)) is not None:
+        try:
+            return quick(raw)
+        except ValidationError:
+            pass  # the whole way below says what is wrong
+    if isinstance(model_field, models.BooleanField):
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise RowError([_("%(column)s: “%(value)s” is not yes or no.") % {"column": column, "value": raw}])
+    if raw == "":
+        if model_field.null:
+            return None
+        # An empty cell clears a text that may be blank; a field that may not be blank takes its default (an
+        # empty status is a draft, an empty precision a day), as the admin's form would start it.
+        if model_field.has_default() and not (
+            isinstance(model_field, models.CharField | models.TextField) and model_field.blank
+        ):
+            return model_field.get_default()
+        return ""
+    if isinstance(model_field, CountryField):
+        raw = raw.upper()
+    try:
+        value = model_field.to_python(raw)
+        model_field.validate(value, None)
+        model_field.run_validators(value)
+    except ValidationError as exc:
+        raise RowError([f"{column}: {m}" for m in exc.messages]) from exc
+    return value
+
+
+def comparable(model_field, value):
+    if isinstance(model_field, CountryField):
+        return force_str(value or "")
+    return value

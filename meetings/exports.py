@@ -1,0 +1,191 @@
+"""The public exports of meetings: the filtered list as CSV and JSON, streamed, with participants, topics and
+sources in a cell each."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heritage.listing import filter_data, filter_errors
+from heritage.models import PlaceKind, PublishStatus, Source
+from heritage.transfer.exports import (
+    CHUNK_SIZE,
+    chunks,
+    invalid_filters_response,
+    record_url,
+    rows_in_a_transaction,
+    stream_csv,
+    stream_json,
+)
+from meetings.filters import MeetingFilterSet
+from meetings.models import Meeting, Outcome, Participant
+from meetings.views import published_meetings
+
+# Export columns. Participants, topics and sources are joined into one cell each, separated by " | ".
+EXPORT_COLUMNS = [
+    "slug",
+    "url",
+    "title",
+    "date",
+    "date_precision",
+    "event",
+    "place",
+    "format",
+    "summary",
+    "participants",
+    "countries_represented",
+    "topics",
+    "outcomes",
+    "sources",
+    "updated_at",
+]
+
+
+def _participant_text(p):
+    """One visible participant's cell text from its ``PARTICIPANT_FIELDS`` row. Drafts stay private: a published
+    person's draft organization is not named."""
+    person = p["person__name"] if p["person_id"] else None
+    org = p["organization__name"] if p["organization__status"] == PublishStatus.PUBLISHED else None
+    who = person or p["description"] or org
+    details = ", ".join(x for x in (p["role"], org if person and org else None) if x)
+    country = p["represented_country"]
+    return who + (f" ({details})" if details else "") + (f" [{country}]" if country else "")
+
+
+MEETING_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "date",
+    "date_precision",
+    "event__name",
+    "event__short_name",
+    "event__status",
+    "place__name",
+    "place__kind",
+    "place__parent_id",
+    "place__parent__name",
+    "format",
+    "summary",
+    "updated_at",
+)
+PARTICIPANT_FIELDS = (
+    "meeting_id",
+    "person_id",
+    "person__name",
+    "organization_id",
+    "organization__name",
+    "organization__status",
+    "description",
+    "role",
+    "represented_country",
+)
+
+
+def _by_meeting(rows):
+    grouped = {}
+    for meeting_id, *rest in rows:
+        grouped.setdefault(meeting_id, []).append(rest[0] if len(rest) == 1 else rest)
+    return grouped
+
+
+def _related_texts(ids):
+    """Per meeting id of one chunk: its participants (rows), topics, outcomes and sources as cell texts, in the
+    order the record page shows them, read with four queries of plain values (model instances for every
+    participant, topic and source cost far more than the rows they make)."""
+    participants = {}
+    visible = Participant.objects.visible().filter(meeting_id__in=ids)
+    for p in visible.order_by("order", "id").values(*PARTICIPANT_FIELDS):
+        participants.setdefault(p["meeting_id"], []).append(p)
+    topics = _by_meeting(
+        Meeting.topics.through.objects.filter(meeting_id__in=ids)
+        .order_by("topic__name")
+        .values_list("meeting_id", "topic__name")
+    )
+    outcomes = {
+        meeting_id: [f"{kind}: {text}" for kind, text in rows]
+        for meeting_id, rows in _by_meeting(
+            Outcome.objects.filter(meeting_id__in=ids).order_by("id").values_list("meeting_id", "kind", "text")
+        ).items()
+    }
+    links = _by_meeting(
+        Meeting.sources.through.objects.filter(meeting_id__in=ids).values_list("meeting_id", "source_id")
+    )
+    # In Source's own order, as meeting.sources.all() gives them: each meeting's sources are listed in it.
+    sources = Source.objects.filter(pk__in={pk for pks in links.values() for pk in pks})
+    texts = {s.pk: f"{s} <{s.url}>" if s.url else str(s) for s in sources}
+    rank = {pk: i for i, pk in enumerate(texts)}
+    return (
+        participants,
+        topics,
+        outcomes,
+        {m: [texts[pk] for pk in sorted(pks, key=rank.__getitem__)] for m, pks in links.items()},
+    )
+
+
+def export_rows(queryset, request):
+    """Export rows as dicts, in the list's order: the meetings' own columns streamed in chunks, and for each chunk
+    its participants, topics, outcomes and sources in four queries (memory stays flat)."""
+    url = record_url(request, "meetings:meeting_detail")
+    rows = rows_in_a_transaction(queryset.db, queryset.values(*MEETING_FIELDS).iterator(chunk_size=CHUNK_SIZE))
+    for chunk in chunks(rows, CHUNK_SIZE):
+        participants, topics, outcomes, sources = _related_texts([m["pk"] for m in chunk])
+        for m in chunk:
+            pk = m["pk"]
+            people = participants.get(pk, [])
+            yield _export_row(m, url, people, topics.get(pk, []), outcomes.get(pk, []), sources.get(pk, []))
+
+
+def _export_row(m, url, participants, topics, outcomes, sources):
+    event = m["event__short_name"] or m["event__name"] if m["event__status"] == PublishStatus.PUBLISHED else ""
+    place = m["place__name"] or ""
+    if place and m["place__parent_id"] and m["place__kind"] != PlaceKind.COUNTRY:
+        place = f"{place}, {m['place__parent__name']}"
+    return {
+        "slug": m["slug"],
+        "url": url(m["slug"]),
+        "title": m["title"],
+        "date": m["date"],
+        "date_precision": m["date_precision"],
+        "event": event,
+        "place": place,
+        "format": m["format"],
+        "summary": m["summary"],
+        "participants": " | ".join(_participant_text(p) for p in participants),
+        "countries_represented": " | ".join(
+            sorted({p["represented_country"] for p in participants if p["represented_country"]})
+        ),
+        "topics": " | ".join(topics),
+        "outcomes": " | ".join(outcomes),
+        "sources": " | ".join(sources),
+        "updated_at": m["updated_at"],
+    }
+
+
+def _filename(ext):
+    return f"meetings-{datetime.date.today().isoformat()}.{ext}"
+
+
+def _filtered(request):
+    filterset = MeetingFilterSet(filter_data(request), queryset=published_meetings())
+    return filterset, filter_errors(filterset)
+
+
+def export_csv(request):
+    filterset, errors = _filtered(request)
+    if errors:
+        return invalid_filters_response(errors)
+    rows = ([row[c] for c in EXPORT_COLUMNS] for row in export_rows(filterset.qs, request))
+    return stream_csv(_filename("csv"), EXPORT_COLUMNS, rows)
+
+
+def export_json(request):
+    filterset, errors = _filtered(request)
+    if errors:
+        return invalid_filters_response(errors)
+    meta = {
+        "generated_at": timezone.now(),
+        "query": request.GET.urlencode(),
+        "note": _("Accounts and outcomes are as reported by the sources named with each meeting."),
+    }
+    return stream_json(_filename("json"), export_rows(filterset.qs, request), meta=meta)
