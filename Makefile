@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-# Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/browser/package-lock.json.
-BROWSER_TOOLS := tests/browser/node_modules/.installed
+# Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/gates/browser/package-lock.json.
+BROWSER_TOOLS := tests/gates/browser/node_modules/.installed
 
 .PHONY: run test lint format migrations-check layering venv browser-tools clean serve mutation
 
@@ -20,8 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
-	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error
+$(BROWSER_TOOLS): tests/gates/browser/package.json tests/gates/browser/package-lock.json
+	npm ci --prefix tests/gates/browser --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Without npm the tests that need these tools are skipped, and pytest says so.
@@ -82,4 +82,4 @@ mutation: venv
 	nice -n 19 $(BIN)/python bench/hand_mutants.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/node_modules mutants
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/gates/browser/node_modules mutants

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CSV_TESTS = ["tests/test_csv_formulas.py", "tests/monuments/test_export.py"]
+CSV_TESTS = ["tests/gates/test_csv_formulas.py", "tests/monuments/test_export.py"]
 ADMIN_TESTS = [
-    "tests/test_admin.py",
+    "tests/heritage/test_admin.py",
     "tests/heritage/test_publish_guard_messages.py",
-    "tests/test_dashboard.py",
-    "tests/test_audit_trail.py",
+    "tests/sitewide/test_dashboard.py",
+    "tests/heritage/test_audit_trail.py",
 ]
 GEO_TESTS = ["tests/monuments/test_sensitive_locations.py"]
 SEARCH_TESTS = ["tests/heritage/test_search.py", "tests/heritage/test_transliteration.py"]

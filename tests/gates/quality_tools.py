@@ -1,7 +1,7 @@
 """Where the test-only quality tools live (Chromium, axe-core, the Nu Html Checker), and what to do when one is missing.
 
-axe-core and vnu.jar come from the npm registry, pinned in ``tests/browser/package.json`` and installed into the
-git-ignored ``tests/browser/node_modules/`` by ``make browser-tools``. Chromium is Debian's package.
+axe-core and vnu.jar come from the npm registry, pinned in ``tests/gates/browser/package.json`` and installed into the
+git-ignored ``tests/gates/browser/node_modules/`` by ``make browser-tools``. Chromium is Debian's package.
 """
 
 import json

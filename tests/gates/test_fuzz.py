@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from meetings.filters import MeetingFilterSet
 from monuments.filters import MonumentFilterSet
-from tests.pages import build_content
+from tests.gates.pages import build_content
 from tests.public import body
 
 pytestmark = pytest.mark.django_db

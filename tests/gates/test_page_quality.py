@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client, override_settings
 
-from tests.pages import PAGE_STATUS, PUBLIC_PAGES, add_long_lists, build_content
-from tests.quality_tools import VNU_JAR, require, require_java, vnu_errors
+from tests.gates.pages import PAGE_STATUS, PUBLIC_PAGES, add_long_lists, build_content
+from tests.gates.quality_tools import VNU_JAR, require, require_java, vnu_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from reversion.models import Version
 from heritage.models import PublishStatus
 from meetings.models import Event
 from tests import factories as f
-from tests.test_admin import event_data
+from tests.heritage.test_admin import event_data
 
 pytestmark = pytest.mark.django_db
 

@@ -140,7 +140,7 @@ def test_monument_add_form_warns_about_a_similar_monument(client, superuser):
     client.force_login(superuser)
     response = client.get(reverse("admin:monuments_monument_add"))
     assert "confirm_not_duplicate" in response.content.decode()
-    from tests.test_admin import monument_data
+    from tests.heritage.test_admin import monument_data
 
     response = client.post(reverse("admin:monuments_monument_add"), monument_data(name="Yukhari Govhar Agha Mascidi"))
     assert response.status_code == 200

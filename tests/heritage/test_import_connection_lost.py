@@ -12,7 +12,7 @@ from meetings.importers import PersonImport
 from meetings.models import Person
 from monuments.importers import MonumentImport
 from monuments.models import Monument, MonumentType, Registration
-from tests.test_imports import write_csv
+from tests.heritage.test_imports import write_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres_only")]
 

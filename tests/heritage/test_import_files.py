@@ -15,7 +15,7 @@ from django.views.static import serve
 
 from heritage import import_files
 from meetings.models import Person
-from tests.test_imports import upload
+from tests.heritage.test_imports import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_files_an_earlier_version_left_in_media_are_deleted(staff, folders, caps
 
 
 def test_the_site_refuses_to_start_with_import_files_inside_a_public_folder(tmp_path):
-    from tests.heritage.test_settings_env import run_check
+    from tests.config.test_settings_env import run_check
 
     media = tmp_path / "media"
     result = run_check(DEBUG="1", MEDIA_ROOT=str(media), IMPORT_FILES_DIR=str(media / "imports"))

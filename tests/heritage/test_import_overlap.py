@@ -9,7 +9,7 @@ from django.db import connections
 
 from heritage.transfer.files import read_rows
 from monuments.importers import MonumentImport
-from tests.test_imports import csv_file
+from tests.heritage.test_imports import csv_file
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import ConditionAssessment, Monument
 from tests import factories as f
 from tests import test_imports
-from tests.test_imports import upload, write_csv
+from tests.heritage.test_imports import upload, write_csv
 
 pytestmark = pytest.mark.django_db
 register = test_imports.register  # the fixture: a monument type "mosque" and the monument "old-mosque"

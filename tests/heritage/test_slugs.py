@@ -10,7 +10,7 @@ from meetings.models import Meeting, Person
 from monuments.importers import MonumentImport
 from monuments.models import Monument, MonumentType
 from tests import factories as f
-from tests.test_imports import run
+from tests.heritage.test_imports import run
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from heritage.transfer.files import read_rows
 from monuments.importers import MonumentImport
 from monuments.models import Monument
 from tests import factories as f
+from tests.heritage.test_imports import csv_file, upload, write_csv
 from tests.public import body
-from tests.test_imports import csv_file, upload, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_an_editor_cannot_unpublish_or_republish_through_history(client, editor,
 
 
 def event_data(**overrides):
-    from tests.test_admin import event_data as data
+    from tests.heritage.test_admin import event_data as data
 
     return data(**overrides)
 

@@ -17,8 +17,8 @@ from monuments.mapgrid import MAP_CELL_DEGREES, MAP_CELL_MAX_ZOOM, MapCell
 from monuments.models import Condition, Monument
 from sitewide.sample import delete_sample, generate_sample
 from tests import factories as f
+from tests.heritage.test_imports import run
 from tests.heritage.test_progress import Terminal
-from tests.test_imports import run
 
 pytestmark = pytest.mark.django_db
 # A filter every monument passes: the map groups the monuments live instead of reading the counted cells.

@@ -205,6 +205,6 @@ def test_gunicorn_configuration(monkeypatch, env, worker_class, workers, threads
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == (worker_class, workers, threads)
     assert config["keepalive"] > 0 and config["timeout"] == 30

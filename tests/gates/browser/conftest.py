@@ -15,7 +15,7 @@ from django.test import override_settings
 from PIL import Image
 from pytest_django.live_server_helper import LiveServer
 
-from tests.quality_tools import AXE_JS, CHROMIUM, require, skip_or_fail
+from tests.gates.quality_tools import AXE_JS, CHROMIUM, require, skip_or_fail
 
 # Playwright's sync API leaves an asyncio loop set on the main thread for the whole session, so Django would refuse
 # the ORM calls that tests and database teardown make there. None of them runs inside that loop (the live server

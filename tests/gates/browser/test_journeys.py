@@ -13,8 +13,8 @@ from meetings.models import Event, Meeting, Person
 from monuments.models import Condition, Monument
 from sitewide.demo import load_demo
 from tests import factories as f
-from tests.browser.conftest import log_in
-from tests.pages import PAGE_STATUS, PUBLIC_PAGES, build_content
+from tests.gates.browser.conftest import log_in
+from tests.gates.pages import PAGE_STATUS, PUBLIC_PAGES, build_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

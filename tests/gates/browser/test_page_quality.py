@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories as f
-from tests.browser.conftest import axe_violations, log_in
-from tests.pages import ADMIN_PAGES, IMPORT_PREVIEW_CSV, PAGE_STATUS, PUBLIC_PAGES, add_long_lists, build_content
+from tests.gates.browser.conftest import axe_violations, log_in
+from tests.gates.pages import ADMIN_PAGES, IMPORT_PREVIEW_CSV, PAGE_STATUS, PUBLIC_PAGES, add_long_lists, build_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
