@@ -13,7 +13,7 @@ from meetings.models import Meeting, Organization, Person
 from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import ConditionAssessment, Monument
 from tests import factories as f
-from tests import test_imports
+from tests.heritage import test_imports
 from tests.heritage.test_imports import upload, write_csv
 
 pytestmark = pytest.mark.django_db
