@@ -155,3 +155,21 @@ def test_the_url_contract_names_every_public_url():
     contract = URL_CONTRACT.read_text()
     missing = sorted(name for name in public if f"`{name}`" not in contract)
     assert not missing, f"add these public URLs to docs/developers/urls.md (it is the contract): {missing}"
+
+
+# A path in backticks that starts at one of the repository's folders: `monuments/views.py`, `tests/gates/`.
+FOLDERS = "config|sitewide|heritage|monuments|meetings|templates|static|tests|docs|bench"
+REPO_PATH = re.compile(rf"`((?:{FOLDERS})/[\w./-]*)`")
+GENERATED = {"bench/out/"}  # written by the benchmark, git-ignored
+
+
+def test_every_file_or_folder_the_readme_and_the_docs_name_exists():
+    """The code map is only useful while it is true: a file that moves must take its mentions with it."""
+    pages = [ROOT / "README.md", ROOT / "bench/README.md", *(ROOT / page for page in PAGES)]
+    missing = [
+        f"{page.relative_to(ROOT)}: {path}"
+        for page in pages
+        for path in REPO_PATH.findall(page.read_text())
+        if path not in GENERATED and not (ROOT / path).exists()
+    ]
+    assert not missing, "named in the docs but not in the repository:\n" + "\n".join(missing)
