@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
+from heritage import review
 from heritage.forms import PublishGuardForm
-from heritage.models import PublishStatus, Searchable
+from heritage.models import PublishStatus, Reviewed, Searchable
 
 
 class EstimatedCountPaginator(Paginator):
@@ -180,6 +181,20 @@ class PublishableAdmin(TrackedAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         request.publishing_stored = None  # a deleted record is not public: recovering it published publishes it
         return super().recover_view(request, version_id, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.model, Reviewed):
+            return super().save_formset(request, form, formset, change)
+        # Evidence inlines: pending when someone who may not publish adds it to the record as published before
+        # this request (``form.stored``), approved otherwise (heritage.review.submit).
+        published = bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            review.submit(obj, request.user, published)
+            obj.save()
+        formset.save_m2m()
 
     def _set_status(self, request, queryset, status, comment):
         # All rows or none, each with a revision so history shows who published what.

@@ -102,3 +102,38 @@ class PublishGuardForm(forms.ModelForm):
             for name, message in model.publishing_changes(self.stored, new).items():
                 self.add_error(name if name in self.fields else None, message)
         return data
+
+
+class EvidenceGuardForm(forms.ModelForm):
+    """Refuses, from a user without the publish permission, a change to public evidence of a published record
+    (``heritage.review.change_refused``); new evidence from them waits for review instead. Set per request by
+    the admin (``ReviewedInlineMixin``, ``ReviewedAdminMixin``): ``user`` and ``record_published`` (the record as
+    stored before the request)."""
+
+    user = None
+    record_published = False
+
+    def clean(self):
+        from heritage import review
+
+        data = super().clean()
+        if self.user is not None and self.has_changed():
+            message = review.change_refused(self.instance, self.user, self.record_published)
+            if message:
+                raise ValidationError(message)
+        return data
+
+
+class ReviewDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history with your decision; required for a rejection."),
+    )
+
+    def __init__(self, *args, approve=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approve = approve
+        if not approve:
+            self.fields["reason"].required = True

@@ -369,6 +369,74 @@ class Publishable(Tracked):
         return {}
 
 
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReviewedQuerySet(models.QuerySet):
+    """Queries on evidence with a review state (``Reviewed``)."""
+
+    def public(self):
+        """The evidence the public may see: approved (by a Publisher, or added by one, or added while its record
+        was a draft). The one filter every public path uses for evidence: record pages, lists and their counts,
+        the current condition, exports, feeds, source pages. Pending and rejected evidence never reaches them.
+
+        It filters on the evidence's own state only: every public path already asks for published records, and
+        the current condition of a draft, computed from its approved evidence, is right the moment it is
+        published. ``Source.objects.cited()`` adds the record's status itself.
+        """
+        return self.filter(review_status=ReviewStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(review_status=ReviewStatus.PENDING)
+
+
+def review_indexes(prefix):
+    """Meta.indexes for a reviewed model: the review queue's, a partial index holding only the pending rows."""
+    return [
+        models.Index(
+            fields=["review_status"],
+            name=f"{prefix}_review_pending",
+            condition=models.Q(review_status=ReviewStatus.PENDING),
+        )
+    ]
+
+
+class Reviewed(models.Model):
+    """Evidence about a publishable record (an assessment, an outcome, a restoration, an image) with a review
+    state of its own: added to a published record by someone without the publish permission, it is pending, and
+    the public sees none of it, until a Publisher approves it (``heritage.review``). ``review_record`` names the
+    foreign key to the record. Existing rows and rows added by Publishers are approved."""
+
+    review_record_field = None
+
+    review_status = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.APPROVED,
+        editable=False,
+    )
+    submitted_by = user_stamp(_("submitted by"), db_index=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_by = user_stamp(_("reviewed by"), db_index=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    review_reason = models.TextField(_("reason for the decision"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def review_record(self):
+        return getattr(self, self.review_record_field)
+
+    @property
+    def is_public(self):
+        return self.review_status == ReviewStatus.APPROVED
+
+
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", _("News article")
     OFFICIAL_STATEMENT = "official_statement", _("Official statement")
@@ -383,7 +451,8 @@ class SourceKind(models.TextChoices):
 class SourceQuerySet(models.QuerySet):
     def cited(self):
         """The sources a published record cites, as a public page lists them: a published monument, meeting or
-        event, a condition assessment of a published monument, a published reported figure. Only these are
+        event, a public condition assessment or outcome (approved, of a published record), a published reported
+        figure. Only these are
         public (a source page is a 404 otherwise, and the home page counts only these)."""
         # By label through the app registry, as a ForeignKey names its model: the core imports no app of ours.
         from django.apps import apps
@@ -393,11 +462,16 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(
             Exists(model("monuments.Monument").objects.published().filter(sources=source))
             | Exists(
-                model("monuments.ConditionAssessment").objects.filter(
-                    source=source, monument__status=PublishStatus.PUBLISHED
-                )
+                model("monuments.ConditionAssessment")
+                .objects.public()
+                .filter(source=source, monument__status=PublishStatus.PUBLISHED)
             )
             | Exists(model("meetings.Meeting").objects.published().filter(sources=source))
+            | Exists(
+                model("meetings.Outcome")
+                .objects.public()
+                .filter(sources=source, meeting__status=PublishStatus.PUBLISHED)
+            )
             | Exists(model("meetings.Event").objects.published().filter(sources=source))
             | Exists(model("monuments.ReportedFigure").objects.published().filter(source=source))
         )

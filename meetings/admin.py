@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from heritage.admin_filters import HasSourceFilter
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
+from heritage.admin_review import ReviewedAdminMixin, ReviewedInlineMixin
 from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 
@@ -19,11 +20,19 @@ class ParticipantInline(LabelledTabularInline):
     fields = ("person", "organization", "description", "role", "represented_country", "order")
 
 
-class OutcomeInline(admin.StackedInline):
+class OutcomeInline(ReviewedInlineMixin, admin.StackedInline):
     model = Outcome
     extra = 0
-    autocomplete_fields = ("parties",)
-    fields = (("kind", "follow_up"), "text", "parties", "follow_up_notes")
+    autocomplete_fields = ("parties", "stated_by", "sources")
+    fields = (
+        ("review_status", "review_reason"),
+        ("kind", "follow_up"),
+        "text",
+        "parties",
+        "stated_by",
+        "sources",
+        "follow_up_notes",
+    )
 
 
 @admin.register(Meeting)
@@ -88,9 +97,9 @@ class ParticipantAdmin(HistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(HistoryAdmin):
-    list_display = ("__str__", "kind", "follow_up", "meeting")
-    list_filter = ("kind", "follow_up")
-    list_select_related = ("meeting",)
+class OutcomeAdmin(ReviewedAdminMixin, HistoryAdmin):
+    list_display = ("__str__", "kind", "follow_up", "stated_by", "meeting", "review_status")
+    list_filter = ("review_status", "kind", "follow_up")
+    list_select_related = ("meeting", "stated_by")
     search_fields = ("text", "meeting__title")
-    autocomplete_fields = ("meeting", "parties")
+    autocomplete_fields = ("meeting", "parties", "stated_by", "sources")

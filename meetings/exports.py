@@ -90,9 +90,9 @@ def _by_meeting(rows):
 
 
 def _related_texts(ids):
-    """Per meeting id of one chunk: its participants (rows), topics, outcomes and sources as cell texts, in the
-    order the record page shows them, read with four queries of plain values (model instances for every
-    participant, topic and source cost far more than the rows they make)."""
+    """Per meeting id of one chunk: its participants (rows), topics, outcomes (each with its attribution) and
+    sources as cell texts, in the order the record page shows them, read with five queries of plain values (model
+    instances for every participant, topic and source cost far more than the rows they make)."""
     participants = {}
     visible = Participant.objects.visible().filter(meeting_id__in=ids)
     for p in visible.order_by("order", "id").values(*PARTICIPANT_FIELDS):
@@ -102,30 +102,67 @@ def _related_texts(ids):
         .order_by("topic__name")
         .values_list("meeting_id", "topic__name")
     )
-    outcomes = {
-        meeting_id: [f"{kind}: {text}" for kind, text in rows]
-        for meeting_id, rows in _by_meeting(
-            Outcome.objects.filter(meeting_id__in=ids).order_by("id").values_list("meeting_id", "kind", "text")
-        ).items()
-    }
+    # One row per outcome and source it names (a LEFT JOIN: None for none), in the outcomes' order.
+    outcome_rows, outcome_links = {}, {}
+    for meeting_id, pk, kind, text, stated_by, stated_status, source_id in (
+        Outcome.objects.public()
+        .filter(meeting_id__in=ids)
+        .order_by("id")
+        .values_list("meeting_id", "pk", "kind", "text", "stated_by__name", "stated_by__status", "sources")
+    ):
+        if pk not in outcome_links:
+            outcome_links[pk] = []
+            outcome_rows.setdefault(meeting_id, []).append((pk, kind, text, stated_by, stated_status))
+        if source_id is not None:
+            outcome_links[pk].append(source_id)
     links = _by_meeting(
         Meeting.sources.through.objects.filter(meeting_id__in=ids).values_list("meeting_id", "source_id")
     )
     # In Source's own order, as meeting.sources.all() gives them: each meeting's sources are listed in it.
-    sources = Source.objects.filter(pk__in={pk for pks in links.values() for pk in pks})
+    cited = {pk for pks in links.values() for pk in pks} | {pk for pks in outcome_links.values() for pk in pks}
+    sources = Source.objects.filter(pk__in=cited)
     texts = {s.pk: f"{s} <{s.url}>" if s.url else str(s) for s in sources}
     rank = {pk: i for i, pk in enumerate(texts)}
-    return (
-        participants,
-        topics,
-        outcomes,
-        {m: [texts[pk] for pk in sorted(pks, key=rank.__getitem__)] for m, pks in links.items()},
-    )
+
+    def in_order(pks):
+        return [texts[pk] for pk in sorted(pks, key=rank.__getitem__)]
+
+    meeting_sources = {m: in_order(pks) for m, pks in links.items()}
+    outcomes = {
+        meeting_id: [
+            _outcome_text(
+                kind,
+                text,
+                stated_by,
+                stated_status,
+                in_order(outcome_links.get(pk, [])) or None,
+                meeting_sources.get(meeting_id, []),
+            )
+            for pk, kind, text, stated_by, stated_status in rows
+        ]
+        for meeting_id, rows in outcome_rows.items()
+    }
+    return participants, topics, outcomes, meeting_sources
+
+
+def _outcome_text(kind, text, stated_by, stated_status, own_sources, meeting_sources):
+    """One outcome's cell text with its attribution: who states it (a draft organization is not named) and the
+    sources that report it, its own or, when it names none, its meeting's (said so)."""
+    attribution = []
+    if stated_by and stated_status == PublishStatus.PUBLISHED:
+        attribution.append(_("stated by %(party)s") % {"party": stated_by})
+    if own_sources:
+        attribution.append(_("source: %(sources)s") % {"sources": "; ".join(own_sources)})
+    elif meeting_sources:
+        attribution.append(_("source (the meeting’s): %(sources)s") % {"sources": "; ".join(meeting_sources)})
+    else:
+        attribution.append(_("no source recorded"))
+    return f"{kind}: {text} [{', '.join(attribution)}]"
 
 
 def export_rows(queryset, request):
     """Export rows as dicts, in the list's order: the meetings' own columns streamed in chunks, and for each chunk
-    its participants, topics, outcomes and sources in four queries (memory stays flat)."""
+    its participants, topics, outcomes and sources in five queries (memory stays flat)."""
     url = record_url(request, "meetings:meeting_detail")
     rows = rows_in_a_transaction(queryset.db, queryset.values(*MEETING_FIELDS).iterator(chunk_size=CHUNK_SIZE))
     for chunk in chunks(rows, CHUNK_SIZE):
@@ -186,6 +223,9 @@ def export_json(request):
     meta = {
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
-        "note": _("Accounts and outcomes are as reported by the sources named with each meeting."),
+        "note": _(
+            "Accounts are as reported by the sources named with each meeting; each outcome names who states it and "
+            "its sources (the meeting’s when it names none of its own). Summaries are the register’s own words."
+        ),
     }
     return stream_json(_filename("json"), export_rows(filterset.qs, request), meta=meta)

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from heritage.listing import filter_data, filter_errors
@@ -14,8 +15,17 @@ from meetings.models import Meeting
 FEED_SIZE = 50
 
 
+class AttributedAtomFeed(Atom1Feed):
+    """Atom whose entries name their sources: a ``<link rel="related">`` to each source's page, titled with it."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for href, title in item.get("sources", ()):
+            handler.addQuickElement("link", "", {"rel": "related", "href": href, "title": title})
+
+
 class MeetingFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AttributedAtomFeed
     title = _("Meetings — heritage register")
     subtitle = _("Published diplomatic and cultural-cooperation meetings, each attributed to its sources.")
 
@@ -24,20 +34,41 @@ class MeetingFeed(Feed):
         if errors := filter_errors(self.filterset):
             return invalid_filters_response(errors)
         self.query = request.GET.urlencode()
+        self.request = request
         return super().__call__(request, *args, **kwargs)
 
     def link(self):
         return reverse("meetings:meeting_list") + (f"?{self.query}" if self.query else "")
 
     def items(self):
-        return self.filterset.qs.select_related("event")[:FEED_SIZE]
+        return self.filterset.qs.select_related("event").prefetch_related("sources")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
         # Atom sends the summary as type="html", which feed readers render: the text must arrive as escaped HTML.
-        return escape(item.summary)
+        # The summary is the register's own sentence, and says so; the sources follow, as on the record page.
+        parts = []
+        if item.summary:
+            parts.append(
+                f"<p><em>{escape(gettext('Summary in the register’s own words:'))}</em> {escape(item.summary)}</p>"
+            )
+        sources = item.sources.all()
+        if sources:
+            names = "; ".join(escape(str(source)) for source in sources)
+            parts.append(f"<p>{escape(gettext('Sources'))}: {names}</p>")
+        else:
+            parts.append(f"<p>{escape(gettext('No source recorded.'))}</p>")
+        return "".join(parts)
+
+    def item_extra_kwargs(self, item):
+        return {
+            "sources": [
+                (self.request.build_absolute_uri(source.get_absolute_url()), str(source))
+                for source in item.sources.all()
+            ]
+        }
 
     def item_pubdate(self, item):
         return item.created_at

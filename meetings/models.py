@@ -11,9 +11,12 @@ from heritage.models import (
     Publishable,
     PublishableQuerySet,
     PublishStatus,
+    Reviewed,
+    ReviewedQuerySet,
     Searchable,
     Tracked,
     format_partial_date,
+    review_indexes,
     search_indexes,
     split_names,
     unique_slug,
@@ -472,7 +475,9 @@ class FollowUp(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Outcome(models.Model):
+class Outcome(Reviewed, models.Model):
+    review_record_field = "meeting"
+
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(_("kind"), max_length=12, choices=OutcomeKind.choices, db_index=True)
     text = models.TextField(_("text"))
@@ -481,12 +486,50 @@ class Outcome(models.Model):
         _("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.OPEN, db_index=True
     )
     follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+    # Provenance of the outcome itself: who states it, and where. A meeting's outcomes often come from different
+    # statements (one side's press release, the other's), so each carries its own.
+    stated_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("stated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stated_outcomes",
+        help_text=_("The party whose statement reports this outcome, e.g. the ministry that announced it."),
+    )
+    sources = models.ManyToManyField(
+        "heritage.Source",
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="outcomes",
+        help_text=_("Where this outcome is reported. Leave empty when it is reported by the meeting's own sources."),
+    )
+
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
         ordering = ["meeting", "id"]
+        indexes = review_indexes("outcome")
         constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="outcome_text_not_empty")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:80]}"
+
+    @property
+    def cites_meeting_sources(self):
+        """True when the outcome names no source of its own and so is reported by its meeting's sources."""
+        return not self.sources.all()
+
+    @property
+    def attributed_sources(self):
+        """The sources that report this outcome: its own, or (none given) its meeting's. With the meeting page's
+        prefetch (``MeetingDetailView``) this reads no more rows."""
+        own = list(self.sources.all())
+        return own or list(self.meeting.sources.all())
+
+    @property
+    def public_stated_by(self):
+        """Who states the outcome, as the public may see it: a draft organization is not named."""
+        return self.stated_by if self.stated_by_id and self.stated_by.is_published else None

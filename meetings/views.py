@@ -47,9 +47,10 @@ class MeetingDetailView(DetailView):
                 participants_prefetch(),
                 Prefetch(
                     "outcomes",
-                    queryset=Outcome.objects.order_by("id").prefetch_related(
-                        Prefetch("parties", queryset=Organization.objects.published())
-                    ),
+                    queryset=Outcome.objects.public()
+                    .select_related("stated_by")
+                    .order_by("id")
+                    .prefetch_related(Prefetch("parties", queryset=Organization.objects.published()), "sources"),
                 ),
                 Prefetch("monuments", queryset=Monument.objects.published().as_items()),
             )

@@ -13,6 +13,7 @@ from heritage.admin_mixins import (
     ScalableAdminMixin,
     TrackedAdmin,
 )
+from heritage.admin_review import ReviewedAdminMixin, ReviewedInlineMixin
 from monuments.admin_filters import HasAssessmentFilter, StaleAssessmentFilter
 from monuments.importers import AssessmentImport, MonumentImport
 from monuments.models import (
@@ -34,11 +35,12 @@ class RegistrationInline(LabelledTabularInline):
     autocomplete_fields = ("source",)
 
 
-class ConditionAssessmentInline(admin.StackedInline):
+class ConditionAssessmentInline(ReviewedInlineMixin, admin.StackedInline):
     model = ConditionAssessment
     extra = 0
     autocomplete_fields = ("source",)
     fields = (
+        ("review_status", "review_reason"),
         ("observed_on", "observed_precision"),
         ("condition", "evidence_kind"),
         "assessed_by",
@@ -47,13 +49,13 @@ class ConditionAssessmentInline(admin.StackedInline):
     )
 
 
-class RestorationInline(admin.StackedInline):
+class RestorationInline(ReviewedInlineMixin, admin.StackedInline):
     model = Restoration
     extra = 0
     autocomplete_fields = ("executing_organization", "sources")
 
 
-class MonumentImageInline(admin.StackedInline):
+class MonumentImageInline(ReviewedInlineMixin, admin.StackedInline):
     model = MonumentImage
     extra = 0
     autocomplete_fields = ("source",)
@@ -108,12 +110,12 @@ class RegistrationAdmin(HistoryAdmin):
 
 
 @admin.register(ConditionAssessment)
-class ConditionAssessmentAdmin(ImportExportAdminMixin, ScalableAdminMixin, HistoryAdmin):
+class ConditionAssessmentAdmin(ReviewedAdminMixin, ImportExportAdminMixin, ScalableAdminMixin, HistoryAdmin):
     importer_class = AssessmentImport
-    list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source")
+    list_display = ("monument", "observed_on", "condition", "evidence_kind", "assessed_by", "source", "review_status")
     # A date filter rather than a date hierarchy: the hierarchy lists the years present, a read of every row
     # (bench/RESULTS.md); this filter's choices need no query.
-    list_filter = ("condition", "evidence_kind", "observed_on")
+    list_filter = ("review_status", "condition", "evidence_kind", "observed_on")
     list_select_related = ("monument", "source")
     search_fields = ("monument__name", "assessed_by", "description")
     # Newest first, on its own index: the model's order (by monument name) is a join and a sort of every row.
@@ -130,17 +132,18 @@ class ConditionAssessmentAdmin(ImportExportAdminMixin, ScalableAdminMixin, Histo
 
 
 @admin.register(Restoration)
-class RestorationAdmin(HistoryAdmin):
-    list_display = ("monument", "status", "started_on", "ended_on", "executing_organization")
-    list_filter = ("status",)
+class RestorationAdmin(ReviewedAdminMixin, HistoryAdmin):
+    list_display = ("monument", "status", "started_on", "ended_on", "executing_organization", "review_status")
+    list_filter = ("review_status", "status")
     list_select_related = ("monument", "executing_organization")
     search_fields = ("monument__name", "description")
     autocomplete_fields = ("monument", "executing_organization", "sources")
 
 
 @admin.register(MonumentImage)
-class MonumentImageAdmin(HistoryAdmin):
-    list_display = ("__str__", "monument", "credit", "licence", "taken_on")
+class MonumentImageAdmin(ReviewedAdminMixin, HistoryAdmin):
+    list_display = ("__str__", "monument", "credit", "licence", "taken_on", "review_status")
+    list_filter = ("review_status",)
     list_select_related = ("monument",)
     search_fields = ("caption", "alt_text", "credit", "monument__name")
     autocomplete_fields = ("monument", "source")

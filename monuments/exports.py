@@ -92,7 +92,7 @@ def export_rows(queryset, request):
     rows = rows_in_a_transaction(queryset.db, monuments.iterator(chunk_size=CHUNK_SIZE))
     for chunk in chunks(rows, CHUNK_SIZE):
         ids = [row[0] for row in chunk]
-        latest = ConditionAssessment.objects.latest_by_monument(ids, *PROVENANCE_FIELDS)
+        latest = ConditionAssessment.objects.public().latest_by_monument(ids, *PROVENANCE_FIELDS)
         first = Registration.objects.first_by_monument(ids, *REGISTRATION_FIELDS)
         for (
             pk,

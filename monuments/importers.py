@@ -4,6 +4,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from heritage import review
 from heritage.models import Place, Source
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.transfer.importer import TableImport
@@ -22,9 +23,12 @@ REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "regi
 
 
 def refresh_current_conditions(monument_ids):
-    """Set ``current_condition`` of many monuments from their latest assessments, in one UPDATE."""
+    """Set ``current_condition`` of many monuments from their latest public assessments, in one UPDATE."""
     latest = (
-        ConditionAssessment.objects.filter(monument=OuterRef("pk")).order_by("-observed_on", "-id").values("condition")
+        ConditionAssessment.objects.public()
+        .filter(monument=OuterRef("pk"))
+        .order_by("-observed_on", "-id")
+        .values("condition")
     )
     invalidate_cached_pages()  # an update() sends no signals
     return Monument.objects.filter(pk__in=list(monument_ids)).update(
@@ -192,10 +196,36 @@ class AssessmentImport(TableImport):
             else:
                 self.natural[(obj.monument_id, obj.observed_on, obj.condition, obj.source_id)] = obj
         pending.extra["monuments"] = {pending.obj.monument_id, old_monument} - {None}
+        self.apply_review(pending, changed, old_monument)
         return pending, changed
+
+    def apply_review(self, pending, changed, old_monument):
+        """The review rule (heritage.review) for one row: from an importer without the publish permission, a new
+        assessment of a published monument is pending, and a change to a public one of a published monument is
+        refused (all rows or none, as always)."""
+        if self.may_decide:
+            return
+        obj = pending.obj
+        if pending.is_new:
+            review.submit(obj, self.user, obj.monument_id in self.published_monuments)
+        elif changed:
+            on_published = {obj.monument_id, old_monument} & self.published_monuments
+            if message := review.change_refused(obj, self.user, bool(on_published)):
+                raise RowError([message])
+            review.submit(obj, self.user, bool(on_published))
+
+    def update_fields(self):
+        return [*super().update_fields(), "review_status", "submitted_by", "submitted_at"]
 
     def prepare(self, chunk):
         super().prepare(chunk)
+        self.may_decide = self.user is None or review.can_decide(self.user, ConditionAssessment)
+        if not self.may_decide:
+            monuments = set(self.lookup_cache.get((Monument, "slug"), {}).values())
+            monuments |= {obj.monument_id for obj in self.existing.values()}
+            self.published_monuments = set(
+                Monument.objects.published().filter(pk__in=monuments).values_list("pk", flat=True)
+            )
         slugs = {raw.get("monument") for _n, raw in chunk if not raw.get("id") and raw.get("monument")}
         self.natural = {}
         monument_ids = [self.lookup_cache.get((Monument, "slug"), {}).get(s) for s in slugs]

@@ -17,10 +17,13 @@ from heritage.models import (
     Publishable,
     PublishableQuerySet,
     PublishStatus,
+    Reviewed,
+    ReviewedQuerySet,
     Searchable,
     Tracked,
     coordinate_constraints,
     format_partial_date,
+    review_indexes,
     search_indexes,
     split_names,
     status_field,
@@ -160,8 +163,8 @@ class MonumentQuerySet(PublishableQuerySet):
             return models.Exists(queryset.filter(monument=models.OuterRef("pk")))
 
         return self.annotate(
-            has_restorations=exists(Restoration.objects.all()),
-            has_images=exists(MonumentImage.objects.all()),
+            has_restorations=exists(Restoration.objects.public()),
+            has_images=exists(MonumentImage.objects.public()),
             has_meetings=exists(meeting_links.objects.filter(meeting__status=PublishStatus.PUBLISHED)),
         )
 
@@ -173,7 +176,9 @@ class MonumentQuerySet(PublishableQuerySet):
         without loading every assessment. Ask for what is shown: each is one more index probe per row (the list
         shows three; what all seven cost: bench/RESULTS.md, "Figures behind the code").
         """
-        latest = ConditionAssessment.objects.filter(monument=models.OuterRef("pk")).order_by("-observed_on", "-id")
+        latest = (
+            ConditionAssessment.objects.public().filter(monument=models.OuterRef("pk")).order_by("-observed_on", "-id")
+        )
         picks = {name: latest.values(CONDITION_PROVENANCE[name])[:1] for name in names or CONDITION_PROVENANCE}
         return self.annotate(**{name: models.Subquery(pick) for name, pick in picks.items()})
 
@@ -357,15 +362,17 @@ class Monument(Searchable, Publishable):
             models.Prefetch("registrations", queryset=Registration.objects.order_by("registry", "number")),
             models.Prefetch(
                 "assessments",
-                queryset=ConditionAssessment.objects.select_related("source").order_by("-observed_on", "-id"),
+                queryset=ConditionAssessment.objects.public().select_related("source").order_by("-observed_on", "-id"),
             ),
             "sources",
         ]
         if self.has_restorations:
-            restorations = Restoration.objects.select_related("executing_organization").prefetch_related("sources")
+            restorations = (
+                Restoration.objects.public().select_related("executing_organization").prefetch_related("sources")
+            )
             lookups.append(models.Prefetch("restorations", queryset=restorations.order_by("-started_on", "id")))
         if self.has_images:
-            images = MonumentImage.objects.select_related("source").order_by("order", "id")
+            images = MonumentImage.objects.public().select_related("source").order_by("order", "id")
             lookups.append(models.Prefetch("images", queryset=images))
         if self.has_meetings:
             meetings = meeting_model.objects.published().select_related("event", "place").order_by("-date", "title")
@@ -408,8 +415,15 @@ class Monument(Searchable, Publishable):
         return _("c. %(period)s") % {"period": text} if self.built_approximate else text
 
     def refresh_current_condition(self):
-        """Set ``current_condition`` from the latest assessment (or ``unknown`` when there is none)."""
-        latest = self.assessments.order_by("-observed_on", "-id").values_list("condition", flat=True).first()
+        """Set ``current_condition`` from the latest public assessment (or ``unknown`` when there is none): an
+        assessment pending review changes nothing until it is approved."""
+        latest = (
+            ConditionAssessment.objects.public()
+            .filter(monument=self)
+            .order_by("-observed_on", "-id")
+            .values_list("condition", flat=True)
+            .first()
+        )
         self.current_condition = latest or Condition.UNKNOWN
         Monument.objects.filter(pk=self.pk).update(current_condition=self.current_condition)
 
@@ -439,7 +453,7 @@ class RegistrationQuerySet(FirstPerMonumentQuerySet):
         return self._first_by_monument(monument_ids, ("registry", "number"), fields)
 
 
-class ConditionAssessmentQuerySet(FirstPerMonumentQuerySet):
+class ConditionAssessmentQuerySet(ReviewedQuerySet, FirstPerMonumentQuerySet):
     def latest_by_monument(self, monument_ids, *fields):
         """The latest assessment of each monument: by observation date, then the one recorded last."""
         return self._first_by_monument(monument_ids, ("-observed_on", "-id"), fields)
@@ -482,8 +496,11 @@ class Registration(models.Model):
         return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
 
 
-class ConditionAssessment(models.Model):
-    """A dated, cited statement of a monument's condition. The latest one is the monument's current condition."""
+class ConditionAssessment(Reviewed, models.Model):
+    """A dated, cited statement of a monument's condition. The latest public one (approved: ``Reviewed``) is the
+    monument's current condition."""
+
+    review_record_field = "monument"
 
     monument = models.ForeignKey(
         Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="assessments"
@@ -512,6 +529,7 @@ class ConditionAssessment(models.Model):
             models.Index(fields=["monument", "-observed_on"], name="assessment_monument_observed"),
             # The staff changelist's order (ConditionAssessmentAdmin.ordering), newest observation first.
             models.Index(fields=["-observed_on", "-id"], name="assessment_observed"),
+            *review_indexes("assessment"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(assessed_by=""), name="assessment_reported_by_not_empty"),
@@ -541,7 +559,9 @@ class RestorationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-class Restoration(models.Model):
+class Restoration(Reviewed, models.Model):
+    review_record_field = "monument"
+
     monument = models.ForeignKey(
         Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="restorations"
     )
@@ -561,10 +581,13 @@ class Restoration(models.Model):
         "heritage.Source", verbose_name=_("sources"), blank=True, related_name="restorations"
     )
 
+    objects = ReviewedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("restoration")
         verbose_name_plural = _("restorations")
         ordering = ["monument", "-started_on"]
+        indexes = review_indexes("restoration")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(started_on__isnull=True)
@@ -582,7 +605,9 @@ class Restoration(models.Model):
         validate_order(self, "started_on", "ended_on", _("The end date cannot be before the start date."))
 
 
-class MonumentImage(uploads.ImageWithRenditions, models.Model):
+class MonumentImage(uploads.ImageWithRenditions, Reviewed, models.Model):
+    review_record_field = "monument"
+
     monument = models.ForeignKey(Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(
         _("image"),
@@ -605,10 +630,13 @@ class MonumentImage(uploads.ImageWithRenditions, models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, editable=False)
 
+    objects = ReviewedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("image")
         verbose_name_plural = _("images")
         ordering = ["monument", "order", "id"]
+        indexes = review_indexes("image")
         constraints = [
             models.CheckConstraint(condition=~models.Q(alt_text=""), name="image_alt_text_not_empty"),
         ]

@@ -359,10 +359,16 @@ def load_demo():
                 )
                 created += 1
             for o in data["outcomes"]:
+                # Every outcome in the article is the Azerbaijani ministry's account, as Azernews reports it.
                 outcome = Outcome.objects.create(
-                    meeting=meeting, kind=o["kind"], text=o["text"], follow_up=FollowUp.OPEN
+                    meeting=meeting,
+                    kind=o["kind"],
+                    text=o["text"],
+                    follow_up=FollowUp.OPEN,
+                    stated_by=orgs["ministry-of-culture-of-azerbaijan"],
                 )
                 outcome.parties.set([orgs[slug] for slug in o["parties"]])
+                outcome.sources.set([source])
                 created += 1
 
         get_or_create(

@@ -18,7 +18,7 @@ from heritage.listing import CappedPaginator, filter_data
 from heritage.models import Source
 from heritage.pagecache import kept_until_change
 from meetings.filters import participant_exists
-from meetings.models import Event, Meeting, Organization, Person
+from meetings.models import Event, Meeting, Organization, Outcome, Person
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 from sitewide.forms import SearchForm
 
@@ -173,8 +173,13 @@ class SourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
+        # A meeting cites the source itself or through one of its public outcomes.
+        by_outcome = Exists(Outcome.objects.public().filter(meeting=OuterRef("pk"), sources=source))
         context["meetings"] = list(
-            Meeting.objects.published().filter(sources=source).with_related().order_by("-date")[:RELATED_LIMIT]
+            Meeting.objects.published()
+            .filter(Exists(Meeting.sources.through.objects.filter(meeting=OuterRef("pk"), source=source)) | by_outcome)
+            .with_related()
+            .order_by("-date")[:RELATED_LIMIT]
         )
         context["monuments"] = list(
             Monument.objects.published().filter(sources=source).as_items().order_by("-updated_at")[:RELATED_LIMIT]
@@ -182,7 +187,7 @@ class SourceDetailView(DetailView):
         context["assessed_monuments"] = list(
             # EXISTS, not a join with DISTINCT: a source behind a million assessments would otherwise sort them all.
             Monument.objects.published()
-            .filter(Exists(ConditionAssessment.objects.filter(monument=OuterRef("pk"), source=source)))
+            .filter(Exists(ConditionAssessment.objects.public().filter(monument=OuterRef("pk"), source=source)))
             .as_items()
             .order_by("-updated_at")[:RELATED_LIMIT]
         )

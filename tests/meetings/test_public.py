@@ -91,7 +91,11 @@ def test_record_shows_participants_topics_outcomes_and_sources(client, demo):
     assert "Deputy Minister of Culture and Information" in text and "representing Serbia" in text
     assert "Museum cooperation" in text and "Proposal" in text
     assert "Azernews" in text and "citing the Culture Ministry of Azerbaijan" in text
-    assert "As reported by the sources below" in text
+    # Each outcome names, beside it, who states it and the source that reports it (issue 13).
+    outcome = re.search(r"<li><strong>Proposal</strong>.*?</li>", text, re.S).group()
+    assert "Stated by" in outcome and "Ministry of Culture of Azerbaijan" in outcome
+    assert "reported by" in outcome and "Azernews" in outcome
+    assert "the register does not confirm them" in text
 
 
 def test_record_offers_a_citation_with_its_permanent_address(client, demo):
@@ -260,7 +264,12 @@ def test_export_pins_every_column_of_a_full_meeting(client):
     )
     assert full["countries_represented"] == "AZ | RS"
     assert full["topics"] == "Alpha topic | Zeta topic"
-    assert full["outcomes"] == "agreement: First agreement. | statement: A statement."
+    # Each outcome carries its attribution: here none of its own, so the meeting's sources, said so (issue 13).
+    meeting_sources = f"{newer} <https://example.org/n>; {older}"
+    assert full["outcomes"] == (
+        f"agreement: First agreement. [source (the meeting’s): {meeting_sources}] | "
+        f"statement: A statement. [source (the meeting’s): {meeting_sources}]"
+    )
     assert full["sources"] == f"{newer} <https://example.org/n> | {older}"
     assert "Hidden" not in full["participants"] and "Secret" not in full["participants"]
     assert [bare[k] for k in ("event", "place", "participants", "topics", "outcomes", "sources")] == [""] * 6
