@@ -12,6 +12,7 @@ import unicodedata
 from django import forms
 from django.core.paginator import Paginator
 from django.forms.utils import flatatt
+from django.http import HttpResponseRedirect, QueryDict
 from django.utils import formats
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import cached_property
@@ -40,6 +41,50 @@ def filter_data(request):
     for key in data:
         data.setlist(key, [clean_text(value) for value in data.getlist(key)])
     return data
+
+
+def clean_query(query):
+    """``query`` (a QueryDict) with only what applies: blank values (empty or white space) and ``page=1`` dropped.
+
+    The form sends every field, filled or not (``?q=&condition=destroyed&country=&…``); the clean form of that
+    address is ``?condition=destroyed``, the one to share, bookmark and cache. Values are kept as given
+    (an invalid one too, control characters included: the page says what is wrong with it), and so is the order
+    of the parameters.
+    """
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept = [value for value in values if value.strip()]
+        if key == "page" and kept == ["1"]:
+            continue
+        if kept:
+            clean.setlist(key, kept)
+    return clean
+
+
+def clean_link(path, query):
+    """A link within the page at ``path`` to the clean form of ``query``: ``?…``, or the bare ``path`` when nothing
+    applies (never a lone ``?``, which would keep the address as it was)."""
+    encoded = clean_query(query).urlencode()
+    return f"?{encoded}" if encoded else path
+
+
+def has_blank_values(query):
+    return any(not value.strip() for _key, values in query.lists() for value in values)
+
+
+class CleanQueryMixin:
+    """A page reached with blank parameters redirects to its clean address (``clean_query``).
+
+    This is what makes a filtered address clean without JavaScript; with it, ``static/js/filters.js`` leaves the
+    blank fields out of the submission and no redirect is needed. Only blank values redirect: ``page=1`` arrives
+    from links made before, not from the form, and is served as it is (links drawn here never carry it).
+    """
+
+    def get(self, request, *args, **kwargs):
+        if has_blank_values(request.GET):
+            encoded = clean_query(request.GET).urlencode()
+            return HttpResponseRedirect(f"{request.path}?{encoded}" if encoded else request.path)
+        return super().get(request, *args, **kwargs)
 
 
 class SearchField(forms.CharField):
@@ -208,8 +253,8 @@ class CappedPaginator(Paginator):
         return self._get_page(object_list[bottom:top], number, self)
 
 
-class FilteredListView(ListView):
-    """A list driven by a django-filter FilterSet, paginated with ``CappedPaginator``.
+class FilteredListView(CleanQueryMixin, ListView):
+    """A list driven by a django-filter FilterSet, paginated with ``CappedPaginator``, at a clean address.
 
     Invalid filter values are ignored (the rest of the filters still apply) and the form shows why, next to
     the field. A page number that is not a number or lies past the end is a 404, as in Django's ListView.
@@ -244,7 +289,7 @@ class FilteredListView(ListView):
         query = self.request.GET.copy()
         for name in ["page", *filterset.form.errors]:
             query.pop(name, None)
-        context["query_string"] = query.urlencode()
+        context["query_string"] = clean_query(query).urlencode()
         return context
 
 
@@ -279,7 +324,8 @@ def applied_filters(filterset, request):
             remaining = request.GET.copy()
             remaining.setlist(name, [v for v in request.GET.getlist(name) if v != raw])
             remaining.pop("page", None)
-            chips.append({"name": name, "label": field.label, "value": text, "remove_url": "?" + remaining.urlencode()})
+            remove_url = clean_link(request.path, remaining)
+            chips.append({"name": name, "label": field.label, "value": text, "remove_url": remove_url})
     return chips
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from heritage.listing import FilteredListView, filter_data, filter_errors
+from heritage.listing import CleanQueryMixin, FilteredListView, filter_data, filter_errors
 from heritage.transfer.exports import invalid_filters_response
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_point
@@ -59,7 +59,7 @@ class MonumentDetailView(DetailView):
         return context
 
 
-class MonumentMapView(TemplateView):
+class MonumentMapView(CleanQueryMixin, TemplateView):
     """The map page. The markers come from ``map_data`` with the same query string, so the filters carry over."""
 
     template_name = "monuments/monument_map.html"
