@@ -563,6 +563,14 @@ def report(args, build, pages, export, baseline, load, readers=None, peer_result
     return "\n".join(lines)
 
 
+def write_results(path, text):
+    """Write the generated tables, keeping the sections written by hand after them (each begins with ``## ``;
+    the generated part has none)."""
+    previous = path.read_text() if path.exists() else ""
+    hand = previous[previous.index("\n## ") :] if "\n## " in previous else ""
+    path.write_text(text.rstrip("\n") + "\n" + hand)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--monuments", type=int, default=1_000_000)
@@ -603,7 +611,7 @@ def main(argv=None):
         targets = [f"/monuments/{t['monument']}/", "/monuments/", ("monument detail, 1,000 records", record_paths())]
         load = load_test(targets) + load_test(targets, page_cache_seconds=60)
     text = report(args, build, pages, export, baseline, load, readers, peer_results, copy_seconds)
-    Path(args.output).write_text(text)
+    write_results(Path(args.output), text)
     print(text)
     return text
 

@@ -264,3 +264,12 @@ def test_benchmark_measures_what_readers_do_and_the_peer_gets_the_same_rows(post
     for _group, _label, params, _path in tasks:
         if params is not None and "page" not in params:
             assert peer.peer_url("peer", params), params
+
+
+def test_benchmark_results_keep_the_sections_written_by_hand(tmp_path):
+    from bench import run
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nold table\n\n## Read this first\n\nwhy it changed\n")
+    run.write_results(results, "# Benchmark results\n\nnew table\n")
+    assert results.read_text() == "# Benchmark results\n\nnew table\n\n## Read this first\n\nwhy it changed\n"
