@@ -8,6 +8,7 @@ See bench/README.md. Measures in-process with Django's test client (server time,
 """
 
 import argparse
+import contextlib
 import itertools
 import os
 import platform
@@ -228,13 +229,11 @@ def record_paths(count=1000):
     return [f"/monuments/{slug}/" for slug in slugs]
 
 
-def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds=0):
-    """Requests per second and errors through gunicorn (``gunicorn.conf.py``) at ``concurrency`` connections.
-
-    ``targets``: paths, each asked for over and over, or ``(label, paths)`` pairs, whose paths are walked in
-    turn (``bench/load.lua``). ``page_cache_seconds``: the public page cache's lifetime (0: off), in a fresh file
-    cache of its own, so a walk over many records mostly misses it on its first pass.
-    """
+@contextlib.contextmanager
+def gunicorn_server(port=8104, page_cache_seconds=0):
+    """gunicorn with the production configuration (``gunicorn.conf.py``: threaded workers, one per CPU,
+    keepalive; ``DEBUG`` off) on ``port``, the public page cache's lifetime ``page_cache_seconds`` (0: off) in a
+    fresh file cache of its own; yields once it answers."""
     cache_dir = ROOT / "bench" / "out" / "page-cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     env = {
@@ -251,13 +250,8 @@ def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds
         "PAGE_CACHE_DIR": str(cache_dir),
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    # The production configuration (gunicorn.conf.py: threaded workers, one per CPU, keepalive), on our port.
     env.update({"BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning"})
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-    )
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"], cwd=ROOT, env=env)
     try:
         for _ in range(50):
             try:
@@ -265,6 +259,20 @@ def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds
                 break
             except OSError:
                 time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds=0):
+    """Requests per second and errors through gunicorn (``gunicorn.conf.py``) at ``concurrency`` connections.
+
+    ``targets``: paths, each asked for over and over, or ``(label, paths)`` pairs, whose paths are walked in
+    turn (``bench/load.lua``). ``page_cache_seconds``: the public page cache's lifetime (0: off), in a fresh file
+    cache of its own, so a walk over many records mostly misses it on its first pass.
+    """
+    with gunicorn_server(port, page_cache_seconds):
         cache = f"page cache {page_cache_seconds} s" if page_cache_seconds else "page cache off"
         results = []
         for target in targets:
@@ -272,9 +280,6 @@ def load_test(targets, seconds=10, concurrency=32, port=8104, page_cache_seconds
             row = run_load(paths, seconds, concurrency, port)
             results.append({**row, "cache": cache, **({"label": label} if label else {})})
         return results
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def run_load(paths, seconds, concurrency, port):
@@ -333,6 +338,93 @@ def run_load(paths, seconds, concurrency, port):
     return {"path": path, "rps": done[0] / seconds, "errors": errors[0], "tool": "python threads"}
 
 
+def measure_copy(limit=100_000):
+    """Seconds for PostgreSQL to ``COPY`` out the export's columns for ``limit`` published monuments (the name,
+    type, place, country, coordinates, period, condition and the latest assessment's provenance, in the list's
+    order), read through psycopg2 as our export reads its rows: the floor an export in Python can approach."""
+    from django.db import connection
+
+    sql = f"""
+        COPY (
+            SELECT m.slug, m.name, m.alternative_names, t.name, m.religious_affiliation, p.name, p.country,
+                   m.latitude, m.longitude, m.built_from_year, m.built_to_year, m.current_condition,
+                   a.observed_on, a.observed_precision, a.assessed_by, a.evidence_kind, s.title, s.url, m.updated_at
+            FROM monuments_monument m
+            JOIN monuments_monumenttype t ON t.id = m.monument_type_id
+            LEFT JOIN heritage_place p ON p.id = m.place_id
+            LEFT JOIN LATERAL (
+                SELECT * FROM monuments_conditionassessment c WHERE c.monument_id = m.id
+                ORDER BY c.observed_on DESC, c.id DESC LIMIT 1
+            ) a ON true
+            LEFT JOIN heritage_source s ON s.id = a.source_id
+            WHERE m.status = 'published'
+            ORDER BY m.name, m.id LIMIT {int(limit)}
+        ) TO STDOUT WITH CSV HEADER"""
+
+    class Sink:
+        size = 0
+
+        def write(self, data):
+            self.size += len(data)
+
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        cursor.cursor.copy_expert(sql, Sink())
+        return time.perf_counter() - start
+
+
+def measure_readers(terms, repeat):
+    """bench/readers.py's tasks in-process: every row, and the worst of each group."""
+    from django.test import Client
+
+    from bench.readers import measure_groups, reader_tasks
+
+    client = Client()
+    tasks = reader_tasks(terms)
+    rows, summary = measure_groups(tasks, repeat, lambda path, n: timed_get(client, path, n))
+    return tasks, rows, summary
+
+
+def measure_peer(tasks, terms, repeat, load_seconds=10):
+    """The same tasks through gunicorn and through Datasette on an SQLite copy of the same published rows, one
+    request of each in turn; then a record page and the throughput on 1,000 records of each."""
+    from bench import peer
+    from bench.readers import side_by_side
+    from monuments.models import Monument
+
+    path = ROOT / "bench" / "out" / "peer.db"
+    start = time.perf_counter()
+    rows = peer.build(path)
+    built = time.perf_counter() - start
+    ours_port, peer_port = 8104, 8105
+    records = list(Monument.objects.published().order_by("?").values_list("pk", "slug")[:1000])
+    record_tasks = [("record page", slug, None, f"/monuments/{slug}/") for _pk, slug in records[:1]]
+    server = peer.serve(path, peer_port)
+    try:
+        with gunicorn_server(ours_port):
+            results = side_by_side(tasks, ours_port, peer_port, "peer", repeat)
+            pk, slug = records[0]
+            record = side_by_side(record_tasks, ours_port, peer_port, "peer", repeat * 3)[0]
+            record["peer_url"] = f"/peer/monuments/{pk}"
+            from bench.readers import _http_ms
+
+            times_peer = []
+            conn = HTTPConnection("127.0.0.1", peer_port, timeout=60)
+            for i in range(repeat * 3 + 1):
+                ms, _status = _http_ms(conn, record["peer_url"])
+                if i:
+                    times_peer.append(ms)
+            record["peer"] = statistics.median(times_peer)
+            record["ratio"] = record["ours"] / record["peer"]
+            results.append(record)
+            ours_load = run_load([f"/monuments/{s}/" for _p, s in records], load_seconds, 32, ours_port)
+        peer_load = run_load([f"/peer/monuments/{p}" for p, _s in records], load_seconds, 32, peer_port)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return {"rows": rows, "build_seconds": built, "tasks": results, "load": (ours_load, peer_load)}
+
+
 def machine():
     cpu = next(
         (
@@ -352,11 +444,14 @@ def machine():
     return f"{os.cpu_count()} × {cpu}, {int(mem) // 2**20} GB RAM, {system}, PostgreSQL {pg}"
 
 
+LIST_MEDIAN, LIST_P95, MAP_MEDIAN = 50, 150, 50
+
+
 def fmt(value, unit=""):
     return "—" if value is None else f"{value:,.1f}{unit}"
 
 
-def report(args, build, pages, export, baseline, load):
+def report(args, build, pages, export, baseline, load, readers=None, peer_results=None, copy_seconds=None):
     lines = [
         "# Benchmark results",
         "",
@@ -403,6 +498,56 @@ def report(args, build, pages, export, baseline, load):
         f"Ratio: full-text search is {fmt(ratio)}× faster.",
         "",
     ]
+    if readers:
+        _tasks, rows, summary = readers
+        lines += [
+            "What readers do (bench/readers.py): the worst task of each group, in-process. Targets: a list page "
+            f"median ≤ {LIST_MEDIAN} ms and p95 ≤ {LIST_P95} ms, the filtered map median ≤ {MAP_MEDIAN} ms.",
+            "",
+            "| group | tasks | worst median ms (task) | worst p95 ms (task) | SQL queries | target met |",
+            "| --- | ---: | --- | --- | --- | --- |",
+        ]
+        for g in summary:
+            worst, worst_p95 = g["worst"], g["worst_p95"]
+            queries = ", ".join(map(str, g["queries"])) or "—"
+            failed = f", {g['failed']} failed" if g["failed"] else ""
+            lines.append(
+                f"| {g['group']} | {g['tasks']}{failed} | {fmt(worst['median'])} (`{worst['label']}`) | "
+                f"{fmt(worst_p95['p95'])} (`{worst_p95['label']}`) | {queries} | {'yes' if g['met'] else 'no'} |"
+            )
+        lines += ["", "<details><summary>Every task</summary>", ""]
+        lines += ["| group | task | median ms | p95 ms | SQL queries |", "| --- | --- | ---: | ---: | ---: |"]
+        for r in rows:
+            lines.append(f"| {r['group']} | `{r['url']}` | {fmt(r['median'])} | {fmt(r['p95'])} | {r['queries']} |")
+        lines += ["", "</details>", ""]
+    if peer_results:
+        ours_load, peer_load = peer_results["load"]
+        lines += [
+            f"Side by side with Datasette 0.65.5 (`--immutable`, an SQLite copy of the same "
+            f"{peer_results['rows']:,} published monuments built from PostgreSQL in "
+            f"{peer_results['build_seconds']:.0f} s, "
+            "an index per filter column and FTS5 on the names), both over HTTP on the loopback, ours through "
+            "gunicorn in production mode, one request of each in turn; ratio = ours / Datasette's (below 1: faster).",
+            "",
+            "| group | task | heritage median ms | Datasette median ms | ratio |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
+        for r in peer_results["tasks"]:
+            ratio = f"{r['ratio']:.2f}×" if r["ratio"] else "—"
+            lines.append(f"| {r['group']} | `{r['label']}` | {fmt(r['ours'])} | {fmt(r['peer'])} | {ratio} |")
+        lines += [
+            "",
+            f"Record pages, 1,000 records walked at 32 connections, page cache off: heritage {ours_load['rps']:,.0f} "
+            f"req/s ({ours_load['errors']} errors), Datasette {peer_load['rps']:,.0f} req/s ({peer_load['errors']} "
+            f"errors): {ours_load['rps'] / peer_load['rps'] if peer_load['rps'] else 0:.2f}× its throughput.",
+            "",
+        ]
+    if copy_seconds and export.get("status") == 200:
+        lines += [
+            f"CSV export against PostgreSQL `COPY` of the same columns for 100,000 rows: {export['seconds']:.2f} s "
+            f"against {copy_seconds:.2f} s, {export['seconds'] / copy_seconds:.2f}×.",
+            "",
+        ]
     if load:
         lines += [
             "gunicorn, 32 concurrent connections:",
@@ -418,6 +563,14 @@ def report(args, build, pages, export, baseline, load):
     return "\n".join(lines)
 
 
+def write_results(path, text):
+    """Write the generated tables, keeping the sections written by hand after them (each begins with ``## ``;
+    the generated part has none)."""
+    previous = path.read_text() if path.exists() else ""
+    hand = previous[previous.index("\n## ") :] if "\n## " in previous else ""
+    path.write_text(text.rstrip("\n") + "\n" + hand)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--monuments", type=int, default=1_000_000)
@@ -425,6 +578,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="Keep existing sample data instead of rebuilding it.")
     parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn load test.")
+    parser.add_argument("--no-peer", action="store_true", help="Skip the side-by-side run against Datasette.")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
 
@@ -443,8 +597,12 @@ def main(argv=None):
         delete_sample()
         build = generate_sample(args.monuments, args.meetings)
     t, pages = measure_pages(args.repeat)
+    tasks, *reader_rows = measure_readers(t, args.repeat)
+    readers = (tasks, *reader_rows)
     pages += measure_admin_pages(t, max(5, args.repeat // 3))
     export = measure_export()
+    copy_seconds = measure_copy()
+    peer_results = None if args.no_peer else measure_peer(tasks, t, max(5, args.repeat // 3))
     baseline = measure_admin_baseline(t["q"], max(3, args.repeat // 3))
     load = None
     if not args.no_load:
@@ -452,8 +610,8 @@ def main(argv=None):
         # the first two are answered from it every time, the walk mostly misses it on its first pass.
         targets = [f"/monuments/{t['monument']}/", "/monuments/", ("monument detail, 1,000 records", record_paths())]
         load = load_test(targets) + load_test(targets, page_cache_seconds=60)
-    text = report(args, build, pages, export, baseline, load)
-    Path(args.output).write_text(text)
+    text = report(args, build, pages, export, baseline, load, readers, peer_results, copy_seconds)
+    write_results(Path(args.output), text)
     print(text)
     return text
 

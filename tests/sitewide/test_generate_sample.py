@@ -208,3 +208,68 @@ def test_gunicorn_configuration(monkeypatch, env, worker_class, workers, threads
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert (config["worker_class"], config["workers"], config["threads"]) == (worker_class, workers, threads)
     assert config["keepalive"] > 0 and config["timeout"] == 30
+
+
+def test_benchmark_measures_what_readers_do_and_the_peer_gets_the_same_rows(postgres_only, demo, client, tmp_path):
+    """Every value of every monument filter, pairs, orders, deep pages, the filtered map and the meeting
+    filters are tasks; the worst of each group is reported; Datasette's copy holds the same published rows with
+    their public coordinates only, and each list task has its Datasette counterpart."""
+    import sqlite3
+    from argparse import Namespace
+
+    from bench import peer, run
+    from monuments.models import Condition, MonumentType
+
+    make_sample(monuments=300, meetings=50)
+    terms, _pages = run.measure_pages(repeat=1)
+    tasks, rows, summary = run.measure_readers(terms, repeat=2)
+    urls = {path for _group, _label, _params, path in tasks}
+    for condition in Condition.values:
+        assert f"/monuments/?condition={condition}" in urls
+    for slug in MonumentType.objects.in_use().values_list("slug", flat=True):
+        assert f"/monuments/?type={slug}" in urls
+    groups = {g["group"]: g for g in summary}
+    assert set(groups) == {
+        "single filter", "single filter + q", "pair", "pair + q", "order with a broad filter",
+        "deep page with a broad filter", "filtered map", "meeting list, single filter",
+    }  # fmt: skip
+    single = groups["single filter"]
+    assert single["worst"]["median"] == max(r["median"] for r in rows if r["group"] == "single filter" and r["median"])
+    assert all(r["status"] == 200 for r in rows if r["group"] != "deep page with a broad filter")
+    text = run.report(
+        Namespace(monuments=300, meetings=50, repeat=2), None, [], {"status": 500},
+        {"admin search_fields": {"median": 1, "p95": 1}, "search()": {"median": 1, "p95": 1}}, None,
+        (tasks, rows, summary), None, run.measure_copy(limit=100),
+    )  # fmt: skip
+    assert "| single filter | " in text and "| filtered map | " in text
+    # The peer's copy: the published rows, the public point of a sensitive monument, never its exact one.
+    path = tmp_path / "peer.db"
+    published = Monument.objects.published()
+    assert peer.build(path) == published.count()
+    sensitive = published.filter(location_sensitive=True).exclude(latitude=None).first()
+    db = sqlite3.connect(path)
+    if sensitive:
+        latitude, longitude = db.execute(
+            "SELECT latitude, longitude FROM monuments WHERE id = ?", [sensitive.pk]
+        ).fetchone()
+        assert (latitude, longitude) != (float(sensitive.latitude), float(sensitive.longitude))
+    copied = {row[0] for row in db.execute("SELECT id FROM monuments")}
+    assert copied == set(published.values_list("pk", flat=True))  # no draft in the copy
+    word = published.first().name.split()[0]
+    assert db.execute("SELECT count(*) FROM monuments_fts WHERE monuments_fts MATCH ?", [f'"{word}"']).fetchone()[0]
+    assert peer.peer_url("peer", {"condition": "destroyed", "sort": "-updated"}) == (
+        "/peer/monuments?condition=destroyed&_sort_desc=updated_at"
+    )
+    assert peer.peer_url("peer", {"type": "mosque", "page": "200"}) is None
+    for _group, _label, params, _path in tasks:
+        if params is not None and "page" not in params:
+            assert peer.peer_url("peer", params), params
+
+
+def test_benchmark_results_keep_the_sections_written_by_hand(tmp_path):
+    from bench import run
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nold table\n\n## Read this first\n\nwhy it changed\n")
+    run.write_results(results, "# Benchmark results\n\nnew table\n")
+    assert results.read_text() == "# Benchmark results\n\nnew table\n\n## Read this first\n\nwhy it changed\n"
