@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "heritage.faults.DatabaseUnavailableMiddleware",
+    # After the 503 middleware (exceptions go up the list): a replica lost mid-page is drawn again from the primary.
+    "heritage.routing.ReplicaReadsMiddleware",
     # Last, as django-axes requires: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +126,48 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (heritage.routing): comma-separated postgres:// URLs of streaming replicas of DATABASE_URL. Public
+# reads go to a healthy one; writes, the admin, commands and migrations to the primary.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL to be a postgres:// URL (the primary).")
+    try:
+        _replica = dj_database_url.parse(
+            _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: {_url.split('@')[-1]!r} is not a database URL ({error})."
+        ) from None
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS: replica {_number} is not a postgres:// URL; "
+            "replicas are PostgreSQL streaming replicas of DATABASE_URL."
+        )
+    # A replica that does not answer must not hold a page for long: it is skipped after this many seconds.
+    _replica.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+    )
+    # In tests a replica reads the primary's test database (replicated to it), never a test database of its own.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+# A replica further behind the primary than this is skipped until it catches up; each process checks each replica
+# at most every REPLICA_CHECK_SECONDS. After a POST (or any other write), the reader reads from the primary for
+# REPLICA_PIN_SECONDS, so staff see their own changes; it must exceed the lag the replicas are allowed.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "30"))
+if REPLICA_MAX_LAG_SECONDS < 0 or REPLICA_CHECK_SECONDS < 0:
+    raise ImproperlyConfigured("REPLICA_MAX_LAG_SECONDS and REPLICA_CHECK_SECONDS must be 0 or more seconds.")
+if REPLICA_PIN_SECONDS <= REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS:
+    raise ImproperlyConfigured(
+        f"REPLICA_PIN_SECONDS ({REPLICA_PIN_SECONDS}) must exceed REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS "
+        f"({REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS}), or staff could read a replica that has not yet seen "
+        "their change."
+    )
+DATABASE_ROUTERS = ["heritage.routing.ReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Public pages drawn for readers without cookies are kept this many seconds (0: off) and cleared by every change

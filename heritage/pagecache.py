@@ -16,6 +16,7 @@ The same generation keeps values derived from the whole register (``kept_until_c
 
 import hashlib
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.utils.translation import get_language
 
+from heritage import routing
 from heritage.compression import negotiated_encoding
 
 logger = logging.getLogger(__name__)
@@ -41,15 +43,33 @@ def _generation():
     cache = _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        generation = uuid.uuid4().hex
+        generation = _new_generation()
         # add(): when two workers start a generation at once, both go on with the one stored first.
         if not cache.add(GENERATION_KEY, generation, timeout=None):
             generation = cache.get(GENERATION_KEY) or generation
     return generation
 
 
+def _new_generation():
+    # When it began, after the dash: what a replica draws soon after a change may not show the change yet.
+    return f"{uuid.uuid4().hex}-{time.time():.3f}"
+
+
 def _bump():
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _cache().set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def _may_keep(generation):
+    """Whether what this request drew may be kept under ``generation``: not when it came from a replica that may
+    not have replayed the change that began the generation (heritage.routing), or a page unpublished a moment ago
+    could be served from the cache for PAGE_CACHE_SECONDS instead of the replica's few seconds of lag."""
+    if not routing.drawn_from_replica():
+        return True
+    try:
+        began = float(generation.split("-", 1)[1])
+    except (IndexError, ValueError):
+        return True  # a generation from before this rule: no change since this process's cache began
+    return time.time() - began > routing.stale_window_seconds()
 
 
 def invalidate():
@@ -71,13 +91,16 @@ def kept_until_change(name, compute, timeout):
     may hold translated labels). When the cache cannot be reached they are computed each time.
     """
     try:
-        key = f"derived:{_generation()}:{get_language()}:{name}"
+        generation = _generation()
+        key = f"derived:{generation}:{get_language()}:{name}"
         value = _cache().get(key)
     except Exception:
         logger.exception("The page cache could not be read")
         return compute()
     if value is None:
         value = compute()
+        if not _may_keep(generation):
+            return value
         try:
             _cache().set(key, value, timeout)
         except Exception:
@@ -148,7 +171,8 @@ class PublicPageCacheMiddleware:
         # Read before drawing the page: a change while it is drawn moves on to a new generation, and the page is
         # stored under the old one, which nobody asks for any more.
         try:
-            key = _key(request, _generation())
+            generation = _generation()
+            key = _key(request, generation)
             cached = _cache().get(key)
         except DisallowedHost:
             raise
@@ -159,7 +183,7 @@ class PublicPageCacheMiddleware:
         if cached is not None:
             return cached
         response = self.get_response(request)
-        if _cacheable_response(request, response):
+        if _cacheable_response(request, response) and _may_keep(generation):
             try:
                 _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
             except Exception:

@@ -173,14 +173,16 @@ class Writer:
 
         def build():
             try:
-                with connection.cursor() as cursor:
+                while True:
+                    with lock:
+                        if not pending:
+                            return
+                        definition = pending.pop(0)
                     # GIN builds slow down sharply once their sort spills to disk; this is a one-off, large load.
-                    cursor.execute("SET maintenance_work_mem = '512MB'")
-                    while True:
-                        with lock:
-                            if not pending:
-                                return
-                            definition = pending.pop(0)
+                    # SET LOCAL, in the build's own transaction: behind a pooler in transaction mode a session's
+                    # SET would land on whichever server connection it got, and stay there for other clients.
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                         cursor.execute(definition)
             except Exception as error:  # re-raised below, in the caller's thread
                 errors.append(error)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.transfer import versions
 from heritage.transfer.bulk import copy_insert
+from heritage.transfer.exports import rows_in_a_transaction
 from heritage.transfer.files import ImportFileError
 from heritage.transfer.pipeline import Pipeline
 from heritage.transfer.process import collector_paused, quick_thread_switches
@@ -143,7 +144,10 @@ class TableImport(Pipeline, SlugAllocation):
         return row
 
     def export_rows(self, queryset, chunk_size=2000):
-        for obj in self.export_queryset(queryset).iterator(chunk_size=chunk_size):
+        # In a transaction, like the public exports: streamed as it is read, and safe behind a pooler in
+        # transaction mode, where a cursor kept open between transactions may be on another server connection.
+        queryset = self.export_queryset(queryset)
+        for obj in rows_in_a_transaction(queryset.db, queryset.iterator(chunk_size=chunk_size)):
             yield self.export_row(obj)
 
     # import -----------------------------------------------------------------------------------------------------

@@ -158,3 +158,32 @@ def test_a_restore_clears_pages_drawn_from_the_data_it_replaces(client, monument
     call_command("restore", str(backup_file), "--no-input", stdout=io.StringIO())
     page = body(client.get(url))
     assert "Govhar Agha Mosque" in page and "Renamed after the backup" not in page
+
+
+def test_a_page_drawn_from_a_replica_soon_after_a_change_is_not_kept(
+    client, monument, settings, monkeypatch, django_assert_num_queries
+):
+    # The replica may not have replayed the change yet (heritage.routing): kept, its page could outlive the
+    # replica's few seconds of lag by PAGE_CACHE_SECONDS. tests/config/test_replicas.py has the real replica.
+    from heritage import pagecache, routing
+
+    settings.REPLICA_MAX_LAG_SECONDS, settings.REPLICA_CHECK_SECONDS = 5, 5
+    monkeypatch.setattr(routing, "drawn_from_replica", lambda: True)
+    url = monument.get_absolute_url()
+    monument.save()  # a change: a new generation, begun now
+    client.get(url)
+    with CaptureQueriesContext(connection) as drawn_again:
+        client.get(url)
+    assert len(drawn_again) > 0
+    # Ten seconds on, every replica within the limit has replayed the change: the page is kept.
+    generation = caches["pages"].get(pagecache.GENERATION_KEY)
+    uuid, began = generation.split("-", 1)
+    caches["pages"].set(pagecache.GENERATION_KEY, f"{uuid}-{float(began) - 11}", timeout=None)
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+    monkeypatch.setattr(routing, "drawn_from_replica", lambda: False)
+    monument.save()
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)  # drawn from the primary: kept at once
