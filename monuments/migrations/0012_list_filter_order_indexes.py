@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('heritage', '0005_drop_folded_name_indexes'),
-        ('monuments', '0010_image_size_and_renditions'),
+        ('monuments', '0011_evidence_review_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
