@@ -2,6 +2,7 @@
 description and the human-readable API page. Plain Django views: why, in docs/developers/api.md."""
 
 import datetime
+import re
 
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
@@ -45,6 +46,8 @@ def parse_limit(value):
 
 def parse_since(value):
     """An ISO 8601 date-time (UTC when it has no offset) or a date (its midnight, UTC)."""
+    # "+00:00" written into a URL unencoded arrives as " 00:00": the plus sign was meant.
+    value = re.sub(r" (\d\d:?\d\d)$", r"+\1", value)
     moment = None
     try:
         moment = parse_datetime(value)
