@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from api.limits import DEFAULT_LIMIT, MAX_LIMIT
 from api.models import WithdrawalReason
 from api.resources import RESOURCES, SCHEMAS, obj, text
+from heritage.listing import SearchField
 
 VERSION = "1.0.0"
 
@@ -38,13 +39,22 @@ def filter_parameter(name, filter_):
             schema["minimum"] = field.min_value
         if field.max_value is not None:
             schema["maximum"] = field.max_value
+    elif isinstance(field, SearchField):
+        # Its 200 characters are counted once control characters and repeated spaces are dropped, which no
+        # schema can say: the description does.
+        schema = {"type": "string"}
     elif isinstance(field, forms.CharField) and field.max_length:
         schema = {"type": "string", "maxLength": field.max_length}
+    if schema["type"] != "array":
+        # An empty value is no filter, as on the list pages, whose forms send "sort=" for "any".
+        schema = {"anyOf": [schema, {"type": "string", "const": ""}]}
     description = str(filter_.label or name)
+    if isinstance(field, SearchField):
+        description += ". " + _("Words to find, at most %(n)s characters.") % {"n": field.max_length}
     if filter_.extra.get("help_text"):
         description += ". " + str(filter_.extra["help_text"])
     parameter = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
-    if schema["type"] == "array":
+    if schema.get("type") == "array":
         parameter.update(style="form", explode=True)
     return parameter
 
@@ -165,7 +175,7 @@ def description(request):
                     "in": "query",
                     "required": False,
                     "description": _("Only this kind of record."),
-                    "schema": {"type": "string", "enum": [r.name for r in RESOURCES]},
+                    "schema": {"type": "string", "enum": ["", *(r.name for r in RESOURCES)]},
                 },
                 *paging_parameters(),
             ],
@@ -201,6 +211,8 @@ def page(request):
         list_url = base + reverse(resource.list_view)
         example = list_url + "?" + (resource.example_filters + "&" if resource.example_filters else "") + "limit=10"
         parameters = [filter_parameter(n, f) for n, f in resource.filterset_class.base_filters.items()]
+        for parameter in parameters:
+            parameter["shown"] = parameter["schema"].get("anyOf", [parameter["schema"]])[0]
         record = resource.queryset().order_by("pk").first()
         record_key = (record.slug if resource.lookup == "slug" else record.pk) if record else None
         endpoints.append(

@@ -15,8 +15,9 @@ urlpatterns = [
 ]
 for _resource in RESOURCES:
     _name = _resource.schema_name.lower()
-    _key = "<slug:key>" if _resource.lookup == "slug" else "<str:key>"
     urlpatterns += [
         path(f"{_resource.name}/", views.list_view, {"resource": _resource}, name=f"{_name}_list"),
-        path(f"{_resource.name}/{_key}/", views.record_view, {"resource": _resource}, name=f"{_name}_detail"),
+        path(f"{_resource.name}/<str:key>/", views.record_view, {"resource": _resource}, name=f"{_name}_detail"),
     ]
+# Anything else under /api/v1/ is a 404 in JSON, as a program expects, not the site's HTML page.
+urlpatterns.append(path("<path:rest>", views.no_such_path))
