@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "meetings",
     "monuments",
     "sitewide",
+    "api",
 ]
 
 MIDDLEWARE = [

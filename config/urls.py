@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("sitewide.urls")),
     path("", include("meetings.urls")),
     path("monuments/", include("monuments.urls")),
+    path("api/v1/", include("api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

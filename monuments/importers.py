@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heritage import review
@@ -32,7 +33,9 @@ def refresh_current_conditions(monument_ids):
     )
     invalidate_cached_pages()  # an update() sends no signals
     return Monument.objects.filter(pk__in=list(monument_ids)).update(
-        current_condition=Coalesce(Subquery(latest[:1]), Value(Condition.UNKNOWN))
+        current_condition=Coalesce(Subquery(latest[:1]), Value(Condition.UNKNOWN)),
+        # The records changed: the API's updated_since must see them (Monument.refresh_current_condition).
+        updated_at=timezone.now(),
     )
 
 

@@ -5,6 +5,7 @@ from django.db import connections, models
 from django.db.models import Exists, F, FloatField, IntegerField, OuterRef, Value
 from django.db.models.functions import Cast, Coalesce, Floor, Round
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -431,7 +432,10 @@ class Monument(Searchable, Publishable):
             .first()
         )
         self.current_condition = latest or Condition.UNKNOWN
-        Monument.objects.filter(pk=self.pk).update(current_condition=self.current_condition)
+        # A new or removed assessment changes the record: updated_at moves too, so that the API's updated_since
+        # (and every harvester following it) sees the change.
+        self.updated_at = timezone.now()
+        Monument.objects.filter(pk=self.pk).update(current_condition=self.current_condition, updated_at=self.updated_at)
 
 
 class FirstPerMonumentQuerySet(models.QuerySet):

@@ -1,0 +1,1 @@
+"""The read-only JSON API under /api/v1/, its OpenAPI description and its page (docs/developers/api.md)."""
