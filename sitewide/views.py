@@ -175,8 +175,8 @@ class SourceDetailView(DetailView):
         source = self.object
         # A meeting cites the source itself or through one of its public outcomes: the ids of both, as one UNION,
         # so the planner starts from the source's few citations instead of walking every meeting by date.
-        direct = Meeting.sources.through.objects.filter(source=source).values("meeting_id")
-        by_outcome = Outcome.objects.public().filter(sources=source).values("meeting_id")
+        direct = Meeting.sources.through.objects.filter(source=source).order_by().values("meeting_id")
+        by_outcome = Outcome.objects.public().filter(sources=source).order_by().values("meeting_id")
         context["meetings"] = list(
             Meeting.objects.published()
             .filter(pk__in=direct.union(by_outcome))
