@@ -68,6 +68,12 @@ def clean_link(path, query):
     return f"?{encoded}" if encoded else path
 
 
+def clean_address(path, query):
+    """The whole clean address, ``path?…`` or ``path`` alone: where a page with blank parameters redirects."""
+    link = clean_link(path, query)
+    return path + link if link.startswith("?") else link
+
+
 def has_blank_values(query):
     return any(not value.strip() for _key, values in query.lists() for value in values)
 
@@ -82,8 +88,7 @@ class CleanQueryMixin:
 
     def get(self, request, *args, **kwargs):
         if has_blank_values(request.GET):
-            encoded = clean_query(request.GET).urlencode()
-            return HttpResponseRedirect(f"{request.path}?{encoded}" if encoded else request.path)
+            return HttpResponseRedirect(clean_address(request.path, request.GET))
         return super().get(request, *args, **kwargs)
 
 
