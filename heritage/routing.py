@@ -80,10 +80,7 @@ def _check(alias):
         lag = _lag_seconds(alias)
     except Exception as error:  # down, refusing connections, misconfigured: skip it, never fail the page
         logger.warning("Replica %s skipped: it cannot be reached (%s)", alias, str(error).strip() or type(error))
-        try:
-            connections[alias].close()
-        except Exception:
-            pass
+        _close(alias)
         return False
     limit = settings.REPLICA_MAX_LAG_SECONDS
     if lag > limit:
@@ -104,9 +101,14 @@ def healthy(alias):
 def mark_down(alias):
     """Skip ``alias`` until its next check (it failed in the middle of a request)."""
     _health[alias] = (time.monotonic(), False)
+    _close(alias)
+
+
+def _close(alias):
+    """Drop the connection to a replica that failed, so that its next check connects afresh."""
     try:
         connections[alias].close()
-    except Exception:
+    except Exception:  # closing a broken connection may fail too: nothing more to do with it
         pass
 
 
