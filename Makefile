@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Test-only tools from the npm registry (axe-core, the Nu Html Checker), pinned in tests/gates/browser/package-lock.json.
 BROWSER_TOOLS := tests/gates/browser/node_modules/.installed
 
-.PHONY: run test lint format migrations-check layering venv browser-tools clean serve mutation
+.PHONY: run test lint format migrations-check layering venv browser-tools clean serve mutation messages
 
 venv: $(STAMP)
 
@@ -56,6 +56,15 @@ format: venv
 
 migrations-check: venv
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The translation catalogs in locale/ (az, ru, es): gather every marked string of ours into the .po files, then compile
+# them. The compiled .mo files are committed, so that `make run` needs no gettext; this target needs it (Debian's
+# gettext). tests/config/test_translations.py fails when a message lacks a translation or the .mo is stale.
+MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' \
+	--ignore 'staticfiles/*' --ignore 'static/vendor/*' --ignore 'mutants/*'
+messages: venv
+	DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --add-location=file -l az -l ru -l es $(MESSAGE_IGNORES)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 # The one-way layering, config → sitewide → meetings → monuments → heritage: import-linter's contracts in
 # pyproject.toml [tool.importlinter].
