@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "corsheaders",
     # Leaflet's own files (js_lib_leaflet/leaflet.js, leaflet.css, images), served by us: no CDN.
     "js_lib_leaflet",
     "heritage",
@@ -79,8 +80,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "heritage.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS for anonymous GETs of the machine-readable addresses (CORS_URLS_REGEX); before everything that may answer.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before the page cache and the 304s, so that they count too; after the session (staff are not limited).
+    "heritage.ratelimit.RateLimitMiddleware",
+    # 304 Not Modified for public GETs whose client holds the register's current validators (heritage.pagecache).
+    "heritage.pagecache.ConditionalGetMiddleware",
     # After the language is known (part of the key), inside the security and CSP middleware (their headers are
     # added to cached pages too), before everything that reads cookies or the user.
     "heritage.pagecache.PublicPageCacheMiddleware",
@@ -185,12 +192,53 @@ else:
         "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
+CACHE_KEY_PREFIX = os.environ.get("PAGE_CACHE_KEY_PREFIX", "heritage")
+# "shared": what every worker and every app server must count or see together: the rate limiter's counters and,
+# with Redis, the sessions' cache. Without REDIS_URL each process has its own (one app server, see
+# docs/operators/scaling.md).
+_shared_cache = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+)
 CACHES = {
     # Django's own default; the project keeps nothing here (the register's counts are in "pages", see
     # heritage.pagecache.kept_until_change, so that every worker sees them change at once).
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {**_pages_cache, "KEY_PREFIX": os.environ.get("PAGE_CACHE_KEY_PREFIX", "heritage")},
+    "pages": {**_pages_cache, "KEY_PREFIX": CACHE_KEY_PREFIX},
+    "shared": {**_shared_cache, "KEY_PREFIX": CACHE_KEY_PREFIX},
 }
+# Sessions stay in the database (nothing is lost when Redis restarts); with Redis they are read through it, so a
+# logged-in page costs no session query on any app server.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "shared"
+
+# Rate limiting per client address (heritage.ratelimit): at most RATE_LIMIT_REQUESTS requests in
+# RATE_LIMIT_WINDOW_SECONDS, then 429 with Retry-After; 0 turns it off. Staff are never limited.
+RATE_LIMIT_REQUESTS = int(os.environ.get("RATE_LIMIT_REQUESTS", "0" if DEBUG else "600"))
+RATE_LIMIT_WINDOW_SECONDS = int(os.environ.get("RATE_LIMIT_WINDOW_SECONDS", "60"))
+if RATE_LIMIT_REQUESTS < 0 or RATE_LIMIT_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured(
+        f"RATE_LIMIT_REQUESTS must be 0 (off) or more and RATE_LIMIT_WINDOW_SECONDS 1 or more, not "
+        f"{RATE_LIMIT_REQUESTS} and {RATE_LIMIT_WINDOW_SECONDS}."
+    )
+
+# CORS (django-cors-headers): any origin may GET the API, the feeds, the exports and the map's data, without
+# credentials (no cookie is ever sent along); nothing else, never the staff area.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(?:(?:az|ru|es)/)?(?:api/|feeds/|(?:monuments/|meetings/)export\.|monuments/map/data\.json$)"
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out user is refused before the password is even checked.

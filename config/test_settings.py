@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collect
 # Production security settings stay on (HSTS, secure cookies are asserted in tests); only the HTTPS redirect is off,
 # because the test client speaks plain HTTP. tests/heritage/test_security.py turns it back on to test it.
 SECURE_SSL_REDIRECT = False
+# The suite sends thousands of requests from one address; tests/heritage/test_http_for_machines.py turns the
+# limiter on to test it.
+RATE_LIMIT_REQUESTS = 0

@@ -14,10 +14,12 @@ class HeritageConfig(AppConfig):
 
     def ready(self):
         from heritage.groups import ensure_staff_groups
-        from heritage.pagecache import content_changed
+        from heritage.pagecache import content_changed, deployed
 
         # Set-up, not domain logic: the staff groups must exist after every `migrate`.
         post_migrate.connect(ensure_staff_groups, sender=self, dispatch_uid="heritage_staff_groups")
+        # Cache upkeep: a deployment (which runs `migrate`) forgets the pages and validators of the release before.
+        post_migrate.connect(deployed, sender=self, dispatch_uid="heritage_pagecache_migrate")
         # Cache upkeep, not domain logic: any change to a record clears the cached public pages.
         post_save.connect(content_changed, dispatch_uid="heritage_pagecache_save")
         post_delete.connect(content_changed, dispatch_uid="heritage_pagecache_delete")

@@ -10,12 +10,19 @@ or relation change of a content model (and every bulk write: imports, sample dat
 no page drawn before the change is served after it. Browsers and proxies are told nothing new (no ``max-age``):
 only this cache, which the register clears, holds the page.
 
+The same generation answers conditional requests (``ConditionalGetMiddleware``): every public response carries an
+``ETag`` made of the generation and the request, and the time the generation began as ``Last-Modified``, so a
+client asking again with ``If-None-Match`` or ``If-Modified-Since`` gets a 304 before anything is drawn or queried,
+until the register next changes. A deployment clears it too (``invalidate`` after every ``migrate``), so a new
+release's pages are never answered with an old release's validators.
+
 The same generation keeps values derived from the whole register (``kept_until_change``: the home page's and
 ``/figures/``' counts) exact right after any change, for every worker, whether or not pages are cached.
 """
 
 import hashlib
 import logging
+import math
 import time
 import uuid
 
@@ -23,6 +30,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from heritage import routing
@@ -118,6 +127,11 @@ def _bump_or_log():
         logger.exception("The page cache could not be cleared")
 
 
+def deployed(sender, **kwargs):
+    """Cache upkeep: receiver for post_migrate (heritage.apps), which every deployment runs (`make serve`)."""
+    _bump_or_log()
+
+
 def content_changed(sender, **kwargs):
     """Cache upkeep, not domain logic: receiver for post_save, post_delete and m2m_changed (heritage.apps)."""
     if sender._meta.app_label in CONTENT_APPS:
@@ -134,22 +148,29 @@ def _key(request, generation):
     return f"page-cache:{generation}:{scheme}:{request.get_host()}:{language}:{encoding}:{path}"
 
 
-def _cacheable_request(request):
+def _public_request(request):
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
+        request.method in ("GET", "HEAD")
         and not request.COOKIES  # a session (logged in), a CSRF token, messages: this reader's own page
         and not request.path.startswith(("/" + settings.ADMIN_URL, "/healthz"))
     )
 
 
+def _cacheable_request(request):
+    return settings.PAGE_CACHE_SECONDS > 0 and request.method == "GET" and _public_request(request)
+
+
 def _cacheable_response(request, response):
+    return _public_response(request, response) and not response.streaming
+
+
+def _public_response(request, response):
+    """Whether the response is the register's public page, the same for every reader without cookies."""
     # "Vary: Cookie" is no reason to skip: only readers without cookies get a cached page.
     cache_control = response.get("Cache-Control", "")
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not (session is not None and session.modified)  # SessionMiddleware would set a cookie after us
         and "private" not in cache_control
@@ -188,4 +209,55 @@ class PublicPageCacheMiddleware:
                 _cache().set(key, response, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("The page cache could not be written")
+        return response
+
+
+def _validators(request, generation):
+    """The ``ETag`` and ``Last-Modified`` of what ``request`` draws under ``generation``.
+
+    The tag covers everything a public response depends on besides the register: the address with its query, the
+    language and the formats asked for. It is weak: the same page is sent compressed or not (heritage.compression).
+    ``Last-Modified`` is the generation's start, rounded up to the second HTTP dates have, and only once that second
+    is over: a change later in the same second would otherwise get the same date and be answered with a 304.
+    """
+    language = getattr(request, "LANGUAGE_CODE", "")
+    accept = request.headers.get("Accept", "")
+    digest = hashlib.sha256(f"{generation}|{language}|{accept}|{request.get_full_path()}".encode()).hexdigest()
+    etag = f'W/"{digest[:32]}"'
+    try:
+        began = math.ceil(float(generation.split("-", 1)[1]))
+    except (IndexError, ValueError):
+        return etag, None
+    return etag, (began if time.time() >= began else None)
+
+
+class ConditionalGetMiddleware:
+    """304 Not Modified for public GETs and HEADs whose client holds the current validators (see the module's
+    docstring); the validators on every public 200, streamed exports included. Outside the page cache, so a 304
+    costs neither a cache read nor a query; a response drawn from a replica that may lag behind the generation's
+    change gets no validators (``_may_keep``), or a client would keep a stale page under the new tag."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _public_request(request):
+            return self.get_response(request)
+        try:
+            generation = _generation()
+        except Exception:
+            logger.exception("The page cache could not be read")
+            return self.get_response(request)
+        etag, last_modified = _validators(request, generation)
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            if last_modified:
+                not_modified["Last-Modified"] = http_date(last_modified)
+            return not_modified
+        response = self.get_response(request)
+        if _public_response(request, response) and _may_keep(generation) and "ETag" not in response:
+            response["ETag"] = etag
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified)
         return response

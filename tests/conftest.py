@@ -31,11 +31,15 @@ def _no_page_cache(settings):
     # The register's counts are kept in the "pages" cache under the generation the last change set
     # (heritage.pagecache.kept_until_change), and rolling a test back changes no generation: each test gets an
     # empty cache of its own, in memory.
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-pages"},
-    }
+    # With REDIS_URL set (a step of .ci/run), the caches stay on Redis, as production has them, and are emptied
+    # for each test instead (give the run a Redis database of its own: redis://127.0.0.1:6379/15).
+    if not settings.REDIS_URL:
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests-pages"},
+        }
     caches["pages"].clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -99,6 +99,7 @@ def test_a_request_id_that_is_not_short_and_safe_is_replaced(client, log_output,
 def test_a_page_from_the_public_cache_carries_its_own_readers_request_id(client, settings, django_assert_num_queries):
     settings.PAGE_CACHE_SECONDS = 60
     settings.CACHES = {
+        **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-default"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-request-id"},
     }
