@@ -262,14 +262,14 @@ class MonumentResource(Resource):
         return queryset.annotate(built_key=BUILT_YEAR) if order.name == "built" else queryset
 
     def for_page(self, queryset):
-        # TODO(#13): take the assessments through ConditionAssessmentQuerySet.public() once it exists.
+        # Approved assessments only, as the record page shows (ReviewedQuerySet.public).
         return queryset.select_related("monument_type", "place").prefetch_related(
             Prefetch(
                 "registrations", queryset=Registration.objects.select_related("source").order_by("registry", "number")
             ),
             Prefetch(
                 "assessments",
-                queryset=ConditionAssessment.objects.select_related("source").order_by("-observed_on", "-id"),
+                queryset=ConditionAssessment.objects.public().select_related("source").order_by("-observed_on", "-id"),
             ),
             "sources",
         )
@@ -376,7 +376,7 @@ class MeetingResource(Resource):
 
     def for_page(self, queryset):
         participants = Participant.objects.visible().select_related("person", "organization").order_by("order", "id")
-        outcomes = Outcome.objects.order_by("id").prefetch_related(
+        outcomes = Outcome.objects.public().order_by("id").prefetch_related(
             Prefetch("parties", queryset=Organization.objects.published().order_by("name", "id"))
         )
         return queryset.select_related("event", "place").prefetch_related(

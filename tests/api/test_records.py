@@ -232,3 +232,28 @@ def test_a_page_of_monuments_costs_the_same_queries_whatever_its_size(client, dj
         client.get("/api/v1/meetings/")
     with django_assert_num_queries(4):
         client.get("/api/v1/monuments/monument-00/")
+
+
+def test_evidence_waiting_for_review_or_rejected_is_not_in_the_api(client, mosque):
+    from heritage.models import ReviewStatus
+
+    ConditionAssessmentFactory(
+        monument=mosque,
+        condition="destroyed",
+        observed_on=datetime.date(2024, 1, 1),
+        review_status=ReviewStatus.PENDING,
+    )
+    ConditionAssessmentFactory(
+        monument=mosque,
+        condition="vandalized",
+        observed_on=datetime.date(2024, 2, 1),
+        review_status=ReviewStatus.REJECTED,
+    )
+    meeting = MeetingFactory(title="Talks", slug="talks")
+    OutcomeFactory(meeting=meeting, text="An agreement.")
+    OutcomeFactory(meeting=meeting, text="A claim not yet reviewed.", review_status=ReviewStatus.PENDING)
+    monument = client.get("/api/v1/monuments/aghdam-juma-mosque/").json()
+    assert [a["condition"] for a in monument["assessments"]] == ["restored", "damaged"]
+    listed = client.get("/api/v1/monuments/").json()["results"][0]
+    assert [a["condition"] for a in listed["assessments"]] == ["restored", "damaged"]
+    assert [o["text"] for o in client.get("/api/v1/meetings/talks/").json()["outcomes"]] == ["An agreement."]
