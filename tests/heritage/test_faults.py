@@ -161,10 +161,12 @@ def production_env(**extra):
 def gunicorn(database_url, static_root, **extra_env):
     """gunicorn with gunicorn.conf.py and production settings, once it answers; stopped (SIGTERM) on leaving."""
     port = free_port()
-    env = production_env(DATABASE_URL=database_url, STATIC_ROOT=str(static_root), BIND=f"127.0.0.1:{port}")
+    # Every request must reach the database unless a test says otherwise: the public page cache would answer a page
+    # it had already drawn.
+    env = production_env(
+        DATABASE_URL=database_url, STATIC_ROOT=str(static_root), BIND=f"127.0.0.1:{port}", PAGE_CACHE_SECONDS="0"
+    )
     env.update(extra_env)
-    # Every request must reach the database: the public page cache would answer a page it had already drawn.
-    env["PAGE_CACHE_SECONDS"] = "0"
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
         cwd=ROOT,
