@@ -376,8 +376,10 @@ class MeetingResource(Resource):
 
     def for_page(self, queryset):
         participants = Participant.objects.visible().select_related("person", "organization").order_by("order", "id")
-        outcomes = Outcome.objects.public().order_by("id").prefetch_related(
-            Prefetch("parties", queryset=Organization.objects.published().order_by("name", "id"))
+        outcomes = (
+            Outcome.objects.public()
+            .order_by("id")
+            .prefetch_related(Prefetch("parties", queryset=Organization.objects.published().order_by("name", "id")))
         )
         return queryset.select_related("event", "place").prefetch_related(
             Prefetch("topics"),
