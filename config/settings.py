@@ -224,12 +224,15 @@ if RATE_LIMIT_REQUESTS < 0 or RATE_LIMIT_WINDOW_SECONDS < 1:
         f"{RATE_LIMIT_REQUESTS} and {RATE_LIMIT_WINDOW_SECONDS}."
     )
 
-# CORS (django-cors-headers): any origin may GET the API, the feeds, the exports and the map's data, without
-# credentials (no cookie is ever sent along); nothing else, never the staff area.
+# CORS (django-cors-headers): any origin may GET the API, the feeds, the calendar, the exports and the map's data,
+# without credentials (no cookie is ever sent along); nothing else, never the staff area.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_URLS_REGEX = r"^/(?:(?:az|ru|es)/)?(?:api/|feeds/|(?:monuments/|meetings/)export\.|monuments/map/data\.json$)"
+CORS_URLS_REGEX = (
+    r"^/(?:(?:az|ru|es)/)?(?:api/|feeds/|(?:monuments|meetings)/(?:export\.|conditions\.atom$|calendar\.ics$)"
+    r"|monuments/map/data\.json$)"
+)
 CORS_EXPOSE_HEADERS = [
     "ETag",
     "Last-Modified",

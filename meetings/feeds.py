@@ -1,44 +1,27 @@
 """Atom feed of published meetings, honouring the meeting list's filters (``/feeds/meetings/?country=RS``)."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from heritage.listing import filter_data, filter_errors
-from heritage.transfer.exports import invalid_filters_response
+from heritage.feeds import FilteredFeed
 from meetings.filters import MeetingFilterSet
 from meetings.models import Meeting
 
 FEED_SIZE = 50
 
 
-class AttributedAtomFeed(Atom1Feed):
-    """Atom whose entries name their sources: a ``<link rel="related">`` to each source's page, titled with it."""
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        for href, title in item.get("sources", ()):
-            handler.addQuickElement("link", "", {"rel": "related", "href": href, "title": title})
-
-
-class MeetingFeed(Feed):
-    feed_type = AttributedAtomFeed
+class MeetingFeed(FilteredFeed):
+    filterset_class = MeetingFilterSet
     title = _("Meetings — heritage register")
     subtitle = _("Published diplomatic and cultural-cooperation meetings, each attributed to its sources.")
 
-    def __call__(self, request, *args, **kwargs):
-        self.filterset = MeetingFilterSet(filter_data(request), queryset=Meeting.objects.published())
-        if errors := filter_errors(self.filterset):
-            return invalid_filters_response(errors)
-        self.query = request.GET.urlencode()
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
+    def base_queryset(self):
+        return Meeting.objects.published()
 
     def link(self):
-        return reverse("meetings:meeting_list") + (f"?{self.query}" if self.query else "")
+        return self.with_query(reverse("meetings:meeting_list"))
 
     def items(self):
         return self.filterset.qs.select_related("event").prefetch_related("sources")[:FEED_SIZE]
@@ -63,12 +46,7 @@ class MeetingFeed(Feed):
         return "".join(parts)
 
     def item_extra_kwargs(self, item):
-        return {
-            "sources": [
-                (self.request.build_absolute_uri(source.get_absolute_url()), str(source))
-                for source in item.sources.all()
-            ]
-        }
+        return {"sources": self.item_sources(item.sources.all())}
 
     def item_pubdate(self, item):
         return item.created_at

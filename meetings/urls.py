@@ -3,6 +3,7 @@
 from django.urls import path
 
 from meetings import exports, views
+from meetings.calendar import meeting_calendar
 from meetings.feeds import meeting_feed
 
 app_name = "meetings"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/export.csv", exports.export_csv, name="export_csv"),
     path("meetings/export.json", exports.export_json, name="export_json"),
+    path("meetings/calendar.ics", meeting_calendar, name="meeting_calendar"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

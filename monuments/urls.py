@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monuments import exports, views
+from monuments import exports, feeds, views
 
 app_name = "monuments"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.json", exports.export_json, name="export_json"),
     path("export.geojson", exports.export_geojson, name="export_geojson"),
+    path("conditions.atom", feeds.condition_feed, name="condition_feed"),
     path("<slug:slug>/", views.MonumentDetailView.as_view(), name="monument_detail"),
 ]

@@ -1,0 +1,89 @@
+"""The Atom feed of condition changes: public assessments of published monuments, attributed, honouring the list's
+filters; read with feedparser, as a feed reader would."""
+
+import datetime
+
+import feedparser
+import pytest
+
+from heritage.models import DatePrecision, PublishStatus, ReviewStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def parsed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    return feed
+
+
+@pytest.fixture
+def reports():
+    baku, ganja = f.PlaceFactory(name="Baku", country="AZ"), f.PlaceFactory(name="Tbilisi", country="GE")
+    mosque = f.MonumentFactory(name="Juma Mosque", place=baku, monument_type=f.MonumentTypeFactory(name="Mosque"))
+    church = f.MonumentFactory(name="Sioni Church", place=ganja, monument_type=f.MonumentTypeFactory(name="Church"))
+    source = f.SourceFactory(title="Field report 2022", url="https://example.org/report")
+    f.ConditionAssessmentFactory(
+        monument=mosque,
+        condition="damaged",
+        observed_on=datetime.date(2022, 10, 1),
+        observed_precision=DatePrecision.MONTH,
+        assessed_by="Monitoring group",
+        source=source,
+    )
+    f.ConditionAssessmentFactory(monument=church, condition="restored", observed_on=datetime.date(2023, 5, 2))
+    f.ConditionAssessmentFactory(
+        monument=mosque,
+        condition="destroyed",
+        observed_on=datetime.date(2024, 1, 1),
+        review_status=ReviewStatus.PENDING,
+    )
+    draft = f.MonumentFactory(name="Draft chapel", status=PublishStatus.DRAFT)
+    f.ConditionAssessmentFactory(monument=draft, condition="vandalized", observed_on=datetime.date(2024, 2, 1))
+    return mosque, church
+
+
+def test_each_entry_is_one_public_assessment_attributed_newest_first(client, reports):
+    feed = parsed(client, "/monuments/conditions.atom")
+    titles = [entry.title for entry in feed.entries]
+    assert len(titles) == 2
+    assert titles[0].startswith("Sioni Church: Restored, as reported by ")
+    assert titles[1] == "Juma Mosque: Damaged, as reported by Monitoring group"
+    mosque_entry = feed.entries[1]
+    assert "observed October 2022" in mosque_entry.summary  # at the precision recorded, not 1 October
+    assert "Field report 2022" in mosque_entry.summary
+    related = [link for link in mosque_entry.links if link.rel == "related"]
+    assert related and "Field report 2022" in related[0].title
+    assert mosque_entry.link.endswith("/monuments/juma-mosque/")
+    body = client.get("/monuments/conditions.atom").content.decode()
+    assert "Destroyed" not in body and "Draft chapel" not in body  # pending evidence, draft records
+
+
+def test_the_list_filters_narrow_the_feed(client, reports):
+    feed = parsed(client, "/monuments/conditions.atom?country=GE")
+    assert [entry.title.split(":")[0] for entry in feed.entries] == ["Sioni Church"]
+    assert feed.feed.link.endswith("/monuments/?country=GE")
+
+
+def test_a_filter_not_understood_is_a_400_naming_it(client, reports):
+    response = client.get("/monuments/conditions.atom?condition=on-fire")
+    assert response.status_code == 400
+    assert "condition" in response.content.decode()
+
+
+def test_the_list_links_to_its_feed_with_its_filters(client, reports):
+    page = client.get("/monuments/?country=GE").content.decode()
+    assert 'href="/monuments/conditions.atom?country=GE"' in page
+
+
+def test_the_feed_costs_a_fixed_number_of_queries(client, reports, django_assert_max_num_queries):
+    for n in range(5):
+        f.ConditionAssessmentFactory(
+            monument=reports[0], condition="damaged", observed_on=datetime.date(2021, 1, n + 1)
+        )
+    with django_assert_max_num_queries(3):
+        client.get("/monuments/conditions.atom")
