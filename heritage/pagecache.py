@@ -20,6 +20,7 @@ The same generation keeps values derived from the whole register (``kept_until_c
 ``/figures/``' counts) exact right after any change, for every worker, whether or not pages are cached.
 """
 
+import datetime
 import hashlib
 import logging
 import math
@@ -212,22 +213,30 @@ class PublicPageCacheMiddleware:
         return response
 
 
+def _today():
+    return datetime.datetime.now(datetime.UTC).date()
+
+
 def _validators(request, generation):
     """The ``ETag`` and ``Last-Modified`` of what ``request`` draws under ``generation``.
 
     The tag covers everything a public response depends on besides the register: the address with its query, the
     language and the formats asked for. It is weak: the same page is sent compressed or not (heritage.compression).
-    ``Last-Modified`` is the generation's start, rounded up to the second HTTP dates have, and only once that second
+    ``Last-Modified`` is the generation's start (or midnight, whichever is later), rounded up to the second HTTP dates have, and only once that second
     is over: a change later in the same second would otherwise get the same date and be answered with a 304.
     """
     language = getattr(request, "LANGUAGE_CODE", "")
     accept = request.headers.get("Accept", "")
-    digest = hashlib.sha256(f"{generation}|{language}|{accept}|{request.get_full_path()}".encode()).hexdigest()
-    etag = f'W/"{digest[:32]}"'
+    # Today's date too: a record page cites itself "accessed on" today, so yesterday's copy is not current.
+    today = _today()
+    key = f"{generation}|{today}|{language}|{accept}|{request.get_full_path()}"
+    etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
     try:
         began = math.ceil(float(generation.split("-", 1)[1]))
     except (IndexError, ValueError):
         return etag, None
+    midnight = datetime.datetime.combine(today, datetime.time.min, datetime.UTC).timestamp()
+    began = max(began, int(midnight))
     return etag, (began if time.time() >= began else None)
 
 

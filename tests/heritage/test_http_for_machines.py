@@ -1,8 +1,10 @@
 """HTTP done right for machines: 304s from the register's validators, CORS on the machine-readable addresses only,
 rate limiting per client with 429 and Retry-After (off for staff), and the shared cache on Redis when configured."""
 
+import datetime
 import math
 import time
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -67,9 +69,19 @@ def test_last_modified_is_when_the_register_last_changed_and_if_modified_since_i
     caches[pagecache.CACHE_ALIAS].set(pagecache.GENERATION_KEY, f"earlier-{began:.3f}", timeout=None)
     url = reverse("monuments:monument_list")
     response = client.get(url)
-    assert response["Last-Modified"] == http_date(math.ceil(began))
+    midnight = datetime.datetime.combine(datetime.datetime.now(datetime.UTC).date(), datetime.time.min, datetime.UTC)
+    assert response["Last-Modified"] == http_date(max(math.ceil(began), int(midnight.timestamp())))
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=http_date(began - 60)).status_code == 200
+
+
+def test_a_new_day_gives_new_validators(client, monument):
+    # A record page cites itself as "accessed on" today: yesterday's copy is not current.
+    url = reverse("monuments:monument_detail", args=[monument.slug])
+    etag = client.get(url)["ETag"]
+    tomorrow = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+    with mock.patch("heritage.pagecache._today", return_value=tomorrow):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_no_last_modified_within_the_second_of_a_change(client, monument):
