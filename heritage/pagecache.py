@@ -222,8 +222,9 @@ def _validators(request, generation):
 
     The tag covers everything a public response depends on besides the register: the address with its query, the
     language and the formats asked for. It is weak: the same page is sent compressed or not (heritage.compression).
-    ``Last-Modified`` is the generation's start (or midnight, whichever is later), rounded up to the second HTTP dates have, and only once that second
-    is over: a change later in the same second would otherwise get the same date and be answered with a 304.
+    ``Last-Modified`` is the generation's start (or midnight, whichever is later), rounded up to the second HTTP
+    dates have, and only once that second is over: a change later in the same second would otherwise get the same
+    date and be answered with a 304.
     """
     language = getattr(request, "LANGUAGE_CODE", "")
     accept = request.headers.get("Accept", "")
