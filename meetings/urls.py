@@ -5,6 +5,7 @@ from django.urls import path
 from meetings import exports, views
 from meetings.calendar import meeting_calendar
 from meetings.feeds import meeting_feed
+from meetings.popolo import export_popolo
 
 app_name = "meetings"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("meetings/export.csv", exports.export_csv, name="export_csv"),
     path("meetings/export.json", exports.export_json, name="export_json"),
     path("meetings/calendar.ics", meeting_calendar, name="meeting_calendar"),
+    path("meetings/export.popolo.json", export_popolo, name="export_popolo"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -1,0 +1,164 @@
+"""The meetings, their participants and their organizations in Popolo (https://www.popoloproject.com/, spec 1.0.1),
+the format parliamentary-monitoring and lobbying registers exchange people and organizations in:
+``/meetings/export.popolo.json`` honours the meeting list's filters.
+
+- each meeting is a Popolo **event** (``meeting-<slug>``), part of its conference or summit (``event-<slug>``,
+  also an event), its visible participants as ``attendees``;
+- people and organizations are **persons** and **organizations** (by slug), published ones only;
+- a participant who came for an organization is a **membership** of that person in it, ``role`` the title held
+  at the time, linked to the meeting it is known from (the register knows nothing of its start or end);
+- dates as precisely as recorded (Popolo allows ``YYYY`` and ``YYYY-MM``), and every event, membership and record
+  with its ``sources``: the meeting's citations, each as a link to the source and its citation as the note.
+
+At most ``POPOLO_SIZE`` meetings, newest first; ``meta`` says when there were more (narrow the filters).
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import HttpResponse
+
+from heritage.listing import filter_data, filter_errors
+from heritage.models import DatePrecision, split_names
+from heritage.transfer.exports import invalid_filters_response
+from meetings.filters import MeetingFilterSet
+from meetings.models import Meeting, Participant
+
+POPOLO_SIZE = 5000
+
+
+def popolo_date(value, precision=DatePrecision.DAY):
+    if value is None:
+        return None
+    return {DatePrecision.YEAR: f"{value:%Y}", DatePrecision.MONTH: f"{value:%Y-%m}"}.get(precision, value.isoformat())
+
+
+class PopoloDocument:
+    def __init__(self, request):
+        self.request = request
+        self.persons, self.organizations, self.events, self.memberships = {}, {}, {}, []
+
+    def url(self, record):
+        return self.request.build_absolute_uri(record.get_absolute_url())
+
+    def sources(self, sources):
+        return [{"url": source.url or self.url(source), "note": str(source)} for source in sources]
+
+    def person(self, person):
+        if person.slug not in self.persons:
+            self.persons[person.slug] = {
+                "id": person.slug,
+                "name": person.name,
+                "other_names": [{"name": name} for name in split_names(person.alternative_names)],
+                "summary": person.description or None,
+                "links": [{"url": self.url(person), "note": "heritage register"}],
+                "updated_at": person.updated_at,
+            }
+        return person.slug
+
+    def organization(self, organization):
+        if organization.slug not in self.organizations:
+            parent = organization.parent
+            self.organizations[organization.slug] = {
+                "id": organization.slug,
+                "name": organization.name,
+                "other_names": [{"name": name} for name in split_names(organization.alternative_names)]
+                + ([{"name": organization.acronym, "note": "acronym"}] if organization.acronym else []),
+                "classification": organization.kind,
+                "parent_id": parent.slug if parent is not None and parent.is_published else None,
+                "links": [{"url": self.url(organization), "note": "heritage register"}]
+                + ([{"url": organization.url, "note": "website"}] if organization.url else []),
+                "updated_at": organization.updated_at,
+            }
+        return organization.slug
+
+    def conference(self, event):
+        key = f"event-{event.slug}"
+        if key not in self.events:
+            self.events[key] = {
+                "id": key,
+                "name": event.name,
+                "description": event.description or None,
+                "start_date": popolo_date(event.start_date),
+                "end_date": popolo_date(event.end_date),
+                "classification": event.kind,
+                "location": event.place.name if event.place_id else None,
+                "sources": self.sources(event.sources.all()),
+                "updated_at": event.updated_at,
+            }
+        return key
+
+    def meeting(self, meeting):
+        sources = self.sources(meeting.sources.all())
+        attendees = []
+        for participant in meeting.participants.all():
+            person = participant.person if participant.person_id and participant.person.is_published else None
+            organization = participant.organization
+            if organization is not None and not organization.is_published:
+                organization = None
+            if person is not None:
+                attendees.append({"id": self.person(person), "name": person.name})
+            if person is not None and organization is not None:
+                self.memberships.append(
+                    {
+                        "id": f"participant-{participant.pk}",
+                        "person_id": person.slug,
+                        "organization_id": self.organization(organization),
+                        "role": participant.role or None,
+                        "label": meeting.title,
+                        "links": [{"url": self.url(meeting), "note": "the meeting this membership is known from"}],
+                        "sources": sources,
+                    }
+                )
+            elif organization is not None:
+                self.organization(organization)
+        event = meeting.event if meeting.event_id and meeting.event.is_published else None
+        self.events[f"meeting-{meeting.slug}"] = {
+            "id": f"meeting-{meeting.slug}",
+            "name": meeting.title,
+            "description": meeting.summary or None,
+            "start_date": popolo_date(meeting.date, meeting.date_precision),
+            "classification": meeting.format,
+            "location": meeting.place.name if meeting.place_id else None,
+            "parent_id": self.conference(event) if event else None,
+            "attendees": attendees,
+            "sources": sources,
+            "created_at": meeting.created_at,
+            "updated_at": meeting.updated_at,
+        }
+
+    def as_dict(self, meta):
+        return {
+            "meta": meta,
+            "events": list(self.events.values()),
+            "persons": list(self.persons.values()),
+            "organizations": list(self.organizations.values()),
+            "memberships": self.memberships,
+        }
+
+
+def export_popolo(request):
+    filterset = MeetingFilterSet(filter_data(request), queryset=Meeting.objects.published())
+    if errors := filter_errors(filterset):
+        return invalid_filters_response(errors)
+    participants = (
+        Participant.objects.visible().select_related("person", "organization__parent").order_by("order", "id")
+    )
+    meetings = list(
+        filterset.qs.select_related("place", "event__place")
+        .prefetch_related("sources", "event__sources", Prefetch("participants", queryset=participants))
+        .order_by("-date", "id")[: POPOLO_SIZE + 1]
+    )
+    document = PopoloDocument(request)
+    for meeting in meetings[:POPOLO_SIZE]:
+        document.meeting(meeting)
+    meta = {
+        "format": "Popolo 1.0.1 (https://www.popoloproject.com/specs/)",
+        "meetings": min(len(meetings), POPOLO_SIZE),
+        "truncated": len(meetings) > POPOLO_SIZE,
+    }
+    body = json.dumps(document.as_dict(meta), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="meetings-popolo.json"'
+    return response
