@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView
 
 from heritage.listing import FilteredListView
+from meetings import linked_data
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from monuments.models import Monument, ReportedFigure
@@ -60,6 +61,7 @@ class MeetingDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["permalink"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["accessed_on"] = timezone.localdate()
+        context["json_ld"] = linked_data.meeting_json_ld(self.request, self.object)
         return context
 
 
@@ -68,6 +70,8 @@ class RelatedMeetingsView(DetailView):
 
     template_name = "meetings/related_meetings.html"
     filter_param = None
+    # A function (request, record) giving the page's schema.org markup (meetings.linked_data), if it has one.
+    json_ld = None
 
     def get_queryset(self):
         return self.model.objects.published()
@@ -84,12 +88,15 @@ class RelatedMeetingsView(DetailView):
         context["all_meetings_url"] = (
             reverse("meetings:meeting_list") + "?" + urlencode({self.filter_param: self.object.slug})
         )
+        if self.json_ld is not None:
+            context["json_ld"] = self.json_ld(self.request, self.object)
         return context
 
 
 class EventDetailView(RelatedMeetingsView):
     model = Event
     filter_param = "event"
+    json_ld = staticmethod(linked_data.event_json_ld)
     template_name = "meetings/event_detail.html"
 
     def get_queryset(self):
@@ -102,6 +109,7 @@ class EventDetailView(RelatedMeetingsView):
 class PersonDetailView(RelatedMeetingsView):
     model = Person
     filter_param = "person"
+    json_ld = staticmethod(linked_data.person_json_ld)
 
     def meetings_for(self, obj):
         return published_meetings().filter(participant_exists(person=obj))
@@ -110,6 +118,7 @@ class PersonDetailView(RelatedMeetingsView):
 class OrganizationDetailView(RelatedMeetingsView):
     model = Organization
     filter_param = "organization"
+    json_ld = staticmethod(linked_data.organization_json_ld)
     template_name = "meetings/organization_detail.html"
 
     def get_queryset(self):

@@ -13,6 +13,7 @@ from heritage.listing import CleanQueryMixin, FilteredListView, filter_data, fil
 from heritage.transfer.exports import invalid_filters_response
 from monuments.filters import MonumentFilterSet
 from monuments.geo import COARSE_STEP, public_point
+from monuments.linked_data import monument_json_ld
 from monuments.models import (
     MAP_CELL_MAX_ZOOM,
     MICRODEGREES,
@@ -52,6 +53,7 @@ class MonumentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["point"] = public_point(self.object)
+        context["json_ld"] = monument_json_ld(self.request, self.object, context["point"])
         context["permalink"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["accessed_on"] = timezone.localdate()
         context["map_tile_url"] = settings.MAP_TILE_URL

@@ -1,0 +1,72 @@
+"""schema.org markup (JSON-LD) for the record pages, read by search engines and Wikidata's tools.
+
+It says what the page says, no more: names, dates at the precision recorded (ISO 8601 allows ``2022-09`` and
+``2022``), places, the public point only (a sensitive site's coarsened one), the register's identifiers, and the
+sources as ``citation``. A condition or an outcome, which are someone's report, are not put in the register's
+voice here: readers find them, attributed, on the page.
+"""
+
+from heritage.models import DatePrecision, split_names
+
+CONTEXT = "https://schema.org"
+
+
+def partial_iso(value, precision=DatePrecision.DAY):
+    if value is None:
+        return None
+    return {DatePrecision.YEAR: f"{value:%Y}", DatePrecision.MONTH: f"{value:%Y-%m}"}.get(precision, value.isoformat())
+
+
+def compact(data):
+    """``data`` without empty values (schema.org consumers read a missing property, not a null one)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def citations(request, sources):
+    return [
+        compact(
+            {
+                "@type": "CreativeWork",
+                "name": source.title,
+                "url": source.url or request.build_absolute_uri(source.get_absolute_url()),
+                "publisher": source.publisher,
+                "datePublished": partial_iso(source.published_on, source.published_precision),
+            }
+        )
+        for source in sources
+    ]
+
+
+def place(record):
+    if record is None:
+        return None
+    return compact(
+        {
+            "@type": "Place",
+            "name": record.name,
+            "address": {"@type": "PostalAddress", "addressCountry": record.country.code} if record.country else None,
+        }
+    )
+
+
+def link(request, record, kind):
+    """A short reference to another record: its type, name and page."""
+    return {"@type": kind, "name": str(record), "url": request.build_absolute_uri(record.get_absolute_url())}
+
+
+def thing(request, record, kind, **properties):
+    """A record as ``kind``, with ``@id`` and ``url`` its page, its name and other names, its description, and
+    ``properties`` (which may replace any of them)."""
+    url = request.build_absolute_uri(record.get_absolute_url())
+    return compact(
+        {
+            "@context": CONTEXT,
+            "@type": kind,
+            "@id": url,
+            "url": url,
+            "name": getattr(record, "name", None),
+            "alternateName": split_names(getattr(record, "alternative_names", "")),
+            "description": getattr(record, "description", ""),
+            **properties,
+        }
+    )

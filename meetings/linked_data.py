@@ -1,0 +1,62 @@
+"""Meetings, events, people and organizations as schema.org ``Event``, ``Person`` and ``Organization``
+(heritage.linked_data). A meeting's participants are its ``attendee``s, each with the organization they came for."""
+
+from heritage.linked_data import citations, compact, link, partial_iso, place, thing
+from heritage.models import split_names
+
+
+def published(record):
+    return record if record is not None and record.is_published else None
+
+
+def person_json_ld(request, person):
+    return thing(request, person, "Person")
+
+
+def organization_json_ld(request, organization):
+    parent = published(organization.parent)
+    return thing(
+        request,
+        organization,
+        "Organization",
+        alternateName=[name for name in [organization.acronym, *split_names(organization.alternative_names)] if name],
+        sameAs=organization.url,
+        parentOrganization=link(request, parent, "Organization") if parent else None,
+    )
+
+
+def event_json_ld(request, event):
+    return thing(
+        request,
+        event,
+        "Event",
+        startDate=partial_iso(event.start_date),
+        endDate=partial_iso(event.end_date),
+        location=place(event.place),
+        citation=citations(request, event.sources.all()),
+    )
+
+
+def _attendee(request, participant):
+    person, organization = published(participant.person), published(participant.organization)
+    affiliation = link(request, organization, "Organization") if organization else None
+    if person is None:
+        return affiliation
+    return compact({**link(request, person, "Person"), "affiliation": affiliation})
+
+
+def meeting_json_ld(request, meeting):
+    event = published(meeting.event)
+    return thing(
+        request,
+        meeting,
+        "Event",
+        name=meeting.title,
+        description=meeting.summary,
+        startDate=partial_iso(meeting.date, meeting.date_precision),
+        location=place(meeting.place),
+        superEvent=link(request, event, "Event") if event else None,
+        attendee=[a for a in (_attendee(request, p) for p in meeting.participants.all()) if a],
+        about=[{"@type": "Thing", "name": topic.name} for topic in meeting.topics.all()],
+        citation=citations(request, meeting.sources.all()),
+    )
