@@ -1,7 +1,8 @@
 """Diplomatic and cultural-cooperation meetings: who met whom, when, where, on what, with which outcomes."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -281,6 +282,11 @@ class MeetingQuerySet(PublishableQuerySet):
     def with_related(self):
         """Everything a list row shows, in a bounded number of queries."""
         return self.select_related("event", "place", "place__parent").prefetch_related("topics")
+
+    def count_by_year(self):
+        """(year, number of meetings) for these meetings, oldest first: one GROUP BY, read from the date index."""
+        rows = self.order_by().annotate(year=ExtractYear("date")).values_list("year").annotate(n=Count("pk"))
+        return sorted(rows)
 
 
 class Meeting(SluggedMixin, Searchable, Publishable):

@@ -1,12 +1,17 @@
 """Public pages for meetings and the people, organizations, events and topics around them."""
 
+import hashlib
+
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from heritage.charts import bar_chart, by_period
 from heritage.listing import FilteredListView
+from heritage.pagecache import kept_until_change
 from meetings import linked_data
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
@@ -26,6 +31,11 @@ def participants_prefetch():
     return Prefetch("participants", queryset=participants)
 
 
+def meetings_chart(year_counts):
+    """Meetings per year (per decade over a long span) as a chart with its table (heritage.charts)."""
+    return bar_chart(by_period(year_counts), _("Meetings per year"))
+
+
 class MeetingListView(FilteredListView):
     template_name = "meetings/meeting_list.html"
     filterset_class = MeetingFilterSet
@@ -33,6 +43,15 @@ class MeetingListView(FilteredListView):
     def base_queryset(self):
         # A row shows no participants (partials/meeting_items.html), so none are loaded.
         return published_meetings().with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Counted over every matching meeting, not the page: kept until the register changes, per filter set.
+        query = context["query_string"]
+        key = "meetings-by-year:" + hashlib.sha256(query.encode()).hexdigest()
+        counts = kept_until_change(key, self.get_filterset().qs.count_by_year, timeout=3600)
+        context["by_year"] = meetings_chart(counts)
+        return context
 
 
 class MeetingDetailView(DetailView):
@@ -90,6 +109,7 @@ class RelatedMeetingsView(DetailView):
         )
         if self.json_ld is not None:
             context["json_ld"] = self.json_ld(self.request, self.object)
+        context["by_year"] = meetings_chart(self.meetings_for(self.object).count_by_year())
         return context
 
 
