@@ -143,7 +143,7 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and "src" not in attrs and attrs.get("type", "") not in ("application/json",):
+        if tag == "script" and "src" not in attrs and attrs.get("type", "") not in DATA_BLOCKS:
             self._in_script = True
         if tag == "style":
             self.found.append("<style>")
@@ -162,6 +162,10 @@ class InlineCode(HTMLParser):
             self._in_script = False
 
 
+# Data, not code: no browser runs them, and the Content-Security-Policy does not apply (JSON-LD, json_script).
+DATA_BLOCKS = ("application/json", "application/ld+json")
+
+
 def inline_code(html):
     parser = InlineCode()
     parser.feed(html)
@@ -176,6 +180,8 @@ def test_the_inline_code_detector_detects():
         "<style>",
     ]
     assert inline_code('<script src="/static/a.js"></script><script type="application/json">{}</script>') == []
+    assert inline_code('<script type="application/ld+json">{}</script>') == []
+    assert inline_code('<script type="text/javascript">x()</script>') == ["<script>x()"]
 
 
 def test_admin_pages_need_no_inline_script_or_style(client, superuser, demo):

@@ -172,7 +172,8 @@ def test_public_pages_have_no_inline_script_or_style_and_are_semantic(client, do
         response = client.get(url)
         text = body(response)
         assert response.status_code == 200, url
-        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), url
+        # Scripts only from files; JSON-LD is a data block (tests/sitewide/test_linked_data.py), not code.
+        assert not re.search(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/ld\+json")[^>]*>', text), url
         assert not re.search(r"\sstyle=", text), url
         assert not re.search(r"\son[a-z]+=", text), url
         assert '<a class="skip-link" href="#main">' in text and '<main id="main"' in text, url
