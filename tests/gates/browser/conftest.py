@@ -121,8 +121,10 @@ def new_page(browser, live_server, network):
     """Open a page in a fresh browser context (its own cookies, so its own user); checked when the test ends."""
     contexts, page_errors = [], []
 
-    def open_page(width=1280, height=900):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    def open_page(width=1280, height=900, color_scheme="light"):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, color_scheme=color_scheme
+        )
         context.set_default_timeout(10_000)
         context.route("**/*", network.route)
         context.on("requestfinished", network.record)

@@ -16,8 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGE_WEIGHT_LIMIT = 100_000  # bytes transferred, map tiles and uploaded images excluded
 
 
-def test_every_public_page_type_has_no_accessibility_violations(page):
-    # Lists long enough to draw their numbered pagers, and a map that draws clusters: what readers meet.
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_public_page_type_has_no_accessibility_violations(new_page, scheme):
+    # Lists long enough to draw their numbered pagers, and a map that draws clusters: what readers meet; in the
+    # light scheme and in the dark one a reader's system may ask for (the same contrast ratios).
+    page = new_page(color_scheme=scheme)
     content = add_long_lists(build_content())
     found = {}
     for name, path in PUBLIC_PAGES.items():
@@ -74,3 +77,27 @@ def test_monument_pages_are_light_and_use_only_our_own_resources(page, network, 
         "els => els.map(e => e.href || e.src).filter(u => new URL(u).origin !== location.origin)",
     )
     assert external == []
+
+
+def test_a_printed_record_keeps_the_record_and_its_citation_without_navigation(page):
+    content = build_content()
+    assert page.goto(PUBLIC_PAGES["monument detail"](content)).status == 200
+    page.emulate_media(media="print")
+    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator(".site-footer").is_hidden()
+    assert page.locator(".map").count() == 0 or page.locator(".map").first.is_hidden()
+    assert page.locator("h1").is_visible()
+    assert page.locator(".cite").first.is_visible()
+    # A link's address is written out after it on paper.
+    after = page.eval_on_selector('main a[href^="http"]', "a => getComputedStyle(a, '::after').content")
+    assert after.startswith('" <http')
+
+
+def test_the_site_follows_the_readers_dark_mode_preference(new_page):
+    content = build_content()
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = new_page(color_scheme=scheme)
+        assert page.goto(PUBLIC_PAGES["monument detail"](content)).status == 200
+        colours[scheme] = page.eval_on_selector("body", "b => getComputedStyle(b).backgroundColor")
+    assert colours == {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 20, 20)"}
