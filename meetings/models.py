@@ -388,6 +388,26 @@ class ParticipantQuerySet(models.QuerySet):
             person__isnull=True, organization__in=_not_published(Organization)
         )
 
+    def counterparts(self, field, meetings, excluded, limit=10):
+        """Who met ``excluded`` most often: the values of ``field`` ("person", "organization" or
+        "represented_country") among the visible participants of ``meetings`` (a queryset of ids), with how many
+        of those meetings each shared and the years of the first and the last; most meetings first. One query,
+        bounded by the meetings of the record asked about."""
+        rows = self.visible().filter(meeting__in=meetings).exclude(**{field: excluded})
+        if field == "represented_country":
+            rows = rows.exclude(represented_country="")
+        else:
+            rows = rows.filter(**{f"{field}__status": PublishStatus.PUBLISHED})
+        return list(
+            rows.values_list(field)
+            .annotate(
+                meetings=models.Count("meeting", distinct=True),
+                first=models.Min("meeting__date__year"),
+                last=models.Max("meeting__date__year"),
+            )
+            .order_by("-meetings", field)[:limit]
+        )
+
 
 def _not_published(model):
     """The ids of ``model``'s records that are not published, read from its status index: "not equal" is written

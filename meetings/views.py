@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
+from django_countries.fields import Country
 
 from heritage.charts import bar_chart, by_period
 from heritage.listing import FilteredListView
@@ -84,11 +85,24 @@ class MeetingDetailView(DetailView):
         return context
 
 
+def counterparts(field, meetings, excluded):
+    """Who met a person, an organization or a country most often (``ParticipantQuerySet.counterparts``), as rows
+    of (record or country, meetings, first year, last year) for ``partials/counterparts.html``."""
+    rows = Participant.objects.counterparts(field, meetings.values("pk"), excluded)
+    if field == "represented_country":
+        return [(Country(code), n, first, last) for code, n, first, last in rows]
+    model = Participant._meta.get_field(field).related_model
+    records = model.objects.in_bulk([pk for pk, *_ in rows])
+    return [(records[pk], n, first, last) for pk, n, first, last in rows]
+
+
 class RelatedMeetingsView(DetailView):
-    """A published record's page listing its published meetings, newest first, with a link to all of them."""
+    """A published record's page listing its published meetings, newest first, with a link to all of them, and
+    (``counterpart_field``) who met it most often."""
 
     template_name = "meetings/related_meetings.html"
     filter_param = None
+    counterpart_field = None
     # A function (request, record) giving the page's schema.org markup (meetings.linked_data), if it has one.
     json_ld = None
 
@@ -110,6 +124,8 @@ class RelatedMeetingsView(DetailView):
         if self.json_ld is not None:
             context["json_ld"] = self.json_ld(self.request, self.object)
         context["by_year"] = meetings_chart(self.meetings_for(self.object).count_by_year())
+        if self.counterpart_field:
+            context["counterparts"] = counterparts(self.counterpart_field, self.meetings_for(self.object), self.object)
         return context
 
 
@@ -129,6 +145,7 @@ class EventDetailView(RelatedMeetingsView):
 class PersonDetailView(RelatedMeetingsView):
     model = Person
     filter_param = "person"
+    counterpart_field = "person"
     json_ld = staticmethod(linked_data.person_json_ld)
 
     def meetings_for(self, obj):
@@ -138,6 +155,7 @@ class PersonDetailView(RelatedMeetingsView):
 class OrganizationDetailView(RelatedMeetingsView):
     model = Organization
     filter_param = "organization"
+    counterpart_field = "organization"
     json_ld = staticmethod(linked_data.organization_json_ld)
     template_name = "meetings/organization_detail.html"
 

@@ -19,7 +19,7 @@ from heritage.models import Source
 from heritage.pagecache import kept_until_change
 from meetings.filters import participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Person
-from meetings.views import meetings_chart
+from meetings.views import counterparts, meetings_chart
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 from sitewide.forms import SearchForm
 
@@ -223,6 +223,9 @@ class CountryDetailView(TemplateView):
         )
         context["meetings"], context["more_meetings"] = meetings[:RELATED_LIMIT], len(meetings) > RELATED_LIMIT
         context["by_year"] = meetings_chart(Meeting.objects.published().filter(represented).count_by_year())
+        context["counterparts"] = counterparts(
+            "represented_country", Meeting.objects.published().filter(represented), code
+        )
         context["monuments"], context["more_monuments"] = monuments[:RELATED_LIMIT], len(monuments) > RELATED_LIMIT
         context["meetings_url"] = reverse("meetings:meeting_list") + "?" + urlencode({"country": code})
         context["monuments_url"] = reverse("monuments:monument_list") + "?" + urlencode({"country": code})
