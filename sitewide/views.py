@@ -5,6 +5,7 @@ import functools
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
+from heritage.charts import bar_chart, by_period
 from heritage.listing import CappedPaginator, filter_data
 from heritage.models import Source
 from heritage.pagecache import kept_until_change
@@ -67,6 +69,7 @@ def register_counts():
         )
         by_registration = {bool(row["is_registered"]): row["n"] for row in registered}
         return {
+            "assessments_by_year": assessments_by_year(labels),
             "by_condition": by_condition,
             "by_type": by_type,
             "registered": by_registration.get(True, 0),
@@ -75,6 +78,33 @@ def register_counts():
         }
 
     return kept_until_change("register-counts", compute, COUNTS_CACHE_SECONDS)
+
+
+def assessments_by_year(labels):
+    """The register's documented conditions by year of assessment: public assessments of published monuments,
+    counted per year observed and condition (each one attributed to its source on its monument's page)."""
+    rows = (
+        ConditionAssessment.objects.public()
+        .filter(monument__in=Monument.objects.published().order_by().values("pk"))
+        .order_by()
+        .values_list(ExtractYear("observed_on"), "condition")
+        .annotate(n=Count("pk"))
+    )
+    counts = {}
+    for year, condition, n in rows:
+        counts.setdefault(year, {})[condition] = n
+    conditions = [code for code in labels if any(code in of_year for of_year in counts.values())]
+    return {
+        "conditions": [{"code": code, "label": str(labels[code])} for code in conditions],
+        "years": [
+            {
+                "year": year,
+                "counts": [counts[year].get(code, 0) for code in conditions],
+                "total": sum(counts[year].values()),
+            }
+            for year in sorted(counts)
+        ],
+    }
 
 
 def figures_with_counts(limit):
@@ -162,6 +192,10 @@ class FiguresView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["figures"] = figures_with_counts(limit=50)
         context["register"] = register_counts()
+        years = context["register"]["assessments_by_year"]["years"]
+        context["assessments_chart"] = bar_chart(
+            by_period([(row["year"], row["total"]) for row in years]), _("Condition assessments per year observed")
+        )
         return context
 
 

@@ -180,3 +180,31 @@ def test_public_pages_have_no_inline_script_or_style_and_are_semantic(client, do
         assert '<a class="skip-link" href="#main">' in text and '<main id="main"' in text, url
         assert len(re.findall(r"<h1[ >]", text)) == 1, url
         assert "//cdn" not in text and "unpkg" not in text and "googleapis" not in text, url
+
+
+def test_figures_show_documented_conditions_by_year_of_assessment(client):
+    import datetime
+
+    from heritage.models import ReviewStatus
+
+    mosque, church = f.MonumentFactory(name="Mosque"), f.MonumentFactory(name="Church")
+    draft = f.MonumentFactory(name="Draft", status=PublishStatus.DRAFT)
+    for monument, condition, year in [(mosque, "damaged", 2020), (mosque, "restored", 2023), (church, "damaged", 2023)]:
+        f.ConditionAssessmentFactory(monument=monument, condition=condition, observed_on=datetime.date(year, 6, 1))
+    f.ConditionAssessmentFactory(monument=draft, condition="destroyed", observed_on=datetime.date(2023, 1, 1))
+    f.ConditionAssessmentFactory(
+        monument=church,
+        condition="destroyed",
+        observed_on=datetime.date(2023, 2, 1),
+        review_status=ReviewStatus.PENDING,
+    )
+    text = body(client.get("/figures/"))
+    table = text.split("Assessments by year observed and condition reported")[1].split("</table>")[0]
+    header = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert header == ["Year", "Damaged", "Restored", "All"]  # no "Destroyed": a draft's and a pending one
+    rows = re.findall(r'<tr><th scope="row">(\d{4})</th>((?:<td>[\d,]+</td>)+)</tr>', table)
+    assert [(year, re.findall(r"<td>([\d,]+)</td>", cells)) for year, cells in rows] == [
+        ("2020", ["1", "0", "1"]),
+        ("2023", ["1", "1", "2"]),
+    ]
+    assert 'id="assessments-by-year-title"' in text
