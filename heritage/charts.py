@@ -61,3 +61,33 @@ def bar_chart(periods, caption):
         "last": bars[-1],
         "peak": peak,
     }
+
+
+def timeline(events, caption):
+    """Dated events on a time axis, oldest left: ``events`` are (date, label, kind) with ``kind`` a CSS class
+    suffix (a condition's code). Same size as the bar charts; the page's own list is its table."""
+    events = sorted((e for e in events if e[0] is not None), key=lambda e: e[0])
+    if not events:
+        return None
+    first, last = events[0][0], events[-1][0]
+    span = max((last - first).days, 1)
+    margin = 12
+    points = [
+        {
+            "x": round(margin + (WIDTH - 2 * margin) * ((day - first).days / span if len(events) > 1 else 0.5), 1),
+            "y": round((HEIGHT - LABELS) / 2, 1),
+            "label": label,
+            "kind": kind,
+        }
+        for day, label, kind in events
+    ]
+    return {
+        "caption": caption,
+        "points": points,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "axis_y": round((HEIGHT - LABELS) / 2, 1),
+        "label_y": HEIGHT - 4,
+        "first": str(first.year),
+        "last": str(last.year),
+    }

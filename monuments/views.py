@@ -7,8 +7,10 @@ from django.db.models import Avg, Count, Min, Prefetch
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from heritage.charts import timeline
 from heritage.listing import CleanQueryMixin, FilteredListView, filter_data, filter_errors
 from heritage.transfer.exports import invalid_filters_response
 from monuments.filters import MonumentFilterSet
@@ -54,6 +56,18 @@ class MonumentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["point"] = public_point(self.object)
         context["json_ld"] = monument_json_ld(self.request, self.object, context["point"])
+        context["condition_timeline"] = timeline(
+            [
+                (
+                    a.observed_on,
+                    _("%(date)s: %(condition)s, reported by %(who)s")
+                    % {"date": a.observed_display, "condition": a.get_condition_display(), "who": a.assessed_by},
+                    a.condition,
+                )
+                for a in self.object.assessments.all()
+            ],
+            _("Assessments of its condition over time"),
+        )
         context["permalink"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["accessed_on"] = timezone.localdate()
         context["map_tile_url"] = settings.MAP_TILE_URL
