@@ -16,11 +16,9 @@ from django.utils.translation import get_language, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from heritage.listing import filter_data, filter_errors
 from heritage.models import DatePrecision, format_partial_date
 from heritage.transfer.exports import invalid_filters_response
-from meetings.filters import MeetingFilterSet
-from meetings.models import Meeting
+from meetings.exports import filtered_meetings
 
 CALENDAR_SIZE = 1000
 
@@ -87,8 +85,8 @@ def _event_event(event_record, request):
 
 
 def meeting_calendar(request):
-    filterset = MeetingFilterSet(filter_data(request), queryset=Meeting.objects.published())
-    if errors := filter_errors(filterset):
+    filterset, errors = filtered_meetings(request)
+    if errors:
         return invalid_filters_response(errors)
     meetings = list(
         filterset.qs.select_related("place", "event__place")

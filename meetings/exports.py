@@ -203,13 +203,15 @@ def _filename(ext):
     return f"meetings-{datetime.date.today().isoformat()}.{ext}"
 
 
-def _filtered(request):
+def filtered_meetings(request):
+    """The published meetings' FilterSet bound to the request, and the parameters it did not understand: what
+    every download of the meeting list starts from (exports, the calendar, Popolo)."""
     filterset = MeetingFilterSet(filter_data(request), queryset=published_meetings())
     return filterset, filter_errors(filterset)
 
 
 def export_csv(request):
-    filterset, errors = _filtered(request)
+    filterset, errors = filtered_meetings(request)
     if errors:
         return invalid_filters_response(errors)
     rows = ([row[c] for c in EXPORT_COLUMNS] for row in export_rows(filterset.qs, request))
@@ -217,7 +219,7 @@ def export_csv(request):
 
 
 def export_json(request):
-    filterset, errors = _filtered(request)
+    filterset, errors = filtered_meetings(request)
     if errors:
         return invalid_filters_response(errors)
     meta = {

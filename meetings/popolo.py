@@ -19,11 +19,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
-from heritage.listing import filter_data, filter_errors
 from heritage.models import DatePrecision, split_names
 from heritage.transfer.exports import invalid_filters_response
-from meetings.filters import MeetingFilterSet
-from meetings.models import Meeting, Participant
+from meetings.exports import filtered_meetings
+from meetings.models import Participant
 
 POPOLO_SIZE = 5000
 
@@ -139,8 +138,8 @@ class PopoloDocument:
 
 
 def export_popolo(request):
-    filterset = MeetingFilterSet(filter_data(request), queryset=Meeting.objects.published())
-    if errors := filter_errors(filterset):
+    filterset, errors = filtered_meetings(request)
+    if errors:
         return invalid_filters_response(errors)
     participants = (
         Participant.objects.visible().select_related("person", "organization__parent").order_by("order", "id")
