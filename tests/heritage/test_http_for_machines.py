@@ -189,6 +189,12 @@ def test_staff_and_health_checks_are_never_limited(client, publisher, limit):
         assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_a_made_up_session_cookie_buys_nothing(client, limit):
+    client.cookies["sessionid"] = "made-up"
+    statuses = [client.get("/monuments/").status_code for _ in range(limit + 1)]
+    assert statuses == [200] * limit + [429]
+
+
 def test_the_refusal_is_in_the_readers_language(client, limit):
     for _ in range(limit):
         client.get("/monuments/", HTTP_ACCEPT_LANGUAGE="ru")
