@@ -1,0 +1,114 @@
+"""The interface in Azerbaijani, Russian and Spanish: every message of ours translated, each translation keeping
+its placeholders and markup, the compiled catalogs matching their sources, and no message in the code missing
+from the catalogs (gathered as `make messages` gathers them, in a copy of the project)."""
+
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ["az", "ru", "es"]
+SOURCES = ["api", "config", "heritage", "meetings", "monuments", "sitewide", "templates", "manage.py", "locale"]
+# %(name)s, %s, %d, {name}, and HTML tags by name: what a translation must carry over.
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_0-9]*\}|</?[a-z]+\b")
+
+
+def catalog(language):
+    return polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+
+
+def placeholders(text):
+    return Counter(PLACEHOLDER.findall(text))
+
+
+def problems(po):
+    """(msgid, what is wrong) for each entry of ``po`` that is untranslated, fuzzy, or breaks its placeholders."""
+    found = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.fuzzy:
+            found.append((entry.msgid, "fuzzy"))
+        if not entry.translated():
+            found.append((entry.msgid, "untranslated"))
+            continue
+        if entry.msgid_plural:
+            allowed = set(placeholders(entry.msgid)) | set(placeholders(entry.msgid_plural))
+            for form in entry.msgstr_plural.values():
+                if extra := set(placeholders(form)) - allowed:
+                    found.append((entry.msgid, f"placeholders not in the original: {sorted(extra)}"))
+            other = entry.msgstr_plural[max(entry.msgstr_plural)]
+            if set(placeholders(other)) != set(placeholders(entry.msgid_plural)):
+                found.append((entry.msgid, "the plural forms do not keep the original's placeholders"))
+        elif placeholders(entry.msgstr) != placeholders(entry.msgid):
+            found.append(
+                (entry.msgid, f"placeholders {dict(placeholders(entry.msgstr))}, not {dict(placeholders(entry.msgid))}")
+            )
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_its_placeholders(language):
+    found = problems(catalog(language))
+    assert not found, f"locale/{language}/LC_MESSAGES/django.po:\n" + "\n".join(f"  {m!r}: {w}" for m, w in found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalog_is_the_catalog(language):
+    po = catalog(language)
+    mo = polib.mofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.mo"))
+
+    def translation(entry):
+        return entry.msgstr, {int(form): text for form, text in entry.msgstr_plural.items()}
+
+    compiled = {(e.msgctxt, e.msgid): translation(e) for e in mo}
+    stale = [e.msgid for e in po.translated_entries() if compiled.get((e.msgctxt, e.msgid)) != translation(e)]
+    assert not stale, f"locale/{language}/LC_MESSAGES/django.mo is stale: run `make messages` ({stale[:5]}…)"
+
+
+def test_the_checker_finds_what_breaks_a_translation():
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Hello %(name)s", msgstr="Salam"))
+    po.append(polib.POEntry(msgid="Untranslated", msgstr=""))
+    po.append(polib.POEntry(msgid="<strong>%(n)s</strong> sources", msgstr="<strong>%(n)s</strong> mənbə"))
+    po.append(polib.POEntry(msgid="Fuzzy", msgstr="Qeyri-dəqiq", flags=["fuzzy"]))
+    plural = polib.POEntry(msgid="%(n)s result", msgid_plural="%(n)s results", msgstr_plural={0: "%(n)s", 1: "x"})
+    po.append(plural)
+    assert [msgid for msgid, _ in problems(po)] == ["Hello %(name)s", "Untranslated", "Fuzzy", "%(n)s result"]
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs GNU gettext's xgettext (Debian's gettext)")
+def test_every_message_in_the_code_is_in_the_catalogs(tmp_path):
+    """What `make messages` would gather from the code today is what the catalogs hold: a string marked for
+    translation and not yet in them is a missing translation too."""
+    for name in SOURCES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "--no-obsolete",
+            "--add-location=file",
+            *[f"-l{lang}" for lang in LANGUAGES],
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.test_settings", "PATH": "/usr/bin:/bin", "DEBUG": "1"},
+    )
+    for language in LANGUAGES:
+        gathered = {
+            (e.msgctxt, e.msgid)
+            for e in polib.pofile(str(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"))
+        }
+        held = {(e.msgctxt, e.msgid) for e in catalog(language) if not e.obsolete}
+        missing = sorted(msgid for _, msgid in gathered - held)
+        assert not missing, f"not in locale/{language} (run `make messages`, then translate): {missing[:10]}"
