@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -30,12 +30,21 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+# Languages that write month names in lower case inside a sentence, where Django's month names are capitalised
+# ("Сентябрь", "Oktyabr"): their dates are lower-cased (they hold nothing but the month, digits and "г.").
+LOWER_CASE_MONTHS = {"ru", "az"}
+
+
 def format_partial_date(value, precision):
-    """Show a date only as precisely as it was recorded: "5 October 2022", "September 2022" or "2022"."""
+    """Show a date only as precisely as it was recorded, the way the reader's language writes it: "5 October 2022",
+    "5 октября 2022 г.", "5 de octubre de 2022", "5 oktyabr 2022"; "September 2022", "сентябрь 2022 г.",
+    "septiembre de 2022", "sentyabr 2022"; "2022". The patterns are Django's per-language DATE_FORMAT and
+    YEAR_MONTH_FORMAT (English's set in config/formats/en/formats.py)."""
     if value is None:
         return ""
-    pattern = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "F Y"}.get(precision, "j F Y")
-    return dateformat.format(value, pattern)
+    pattern = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}.get(precision, "DATE_FORMAT")
+    text = formats.date_format(value, pattern)
+    return text.lower() if translation.get_language() in LOWER_CASE_MONTHS else text
 
 
 def unique_slug(instance, text, field="slug", max_length=200):
