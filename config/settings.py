@@ -83,7 +83,8 @@ MIDDLEWARE = [
     # CORS for anonymous GETs of the machine-readable addresses (CORS_URLS_REGEX); before everything that may answer.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language: from the address's prefix (/ru/, /az/, /es/, /en/), else the browser's (heritage.languages).
+    "heritage.languages.LanguageMiddleware",
     # Before the page cache and the 304s, so that they count too; after the session (staff are not limited).
     "heritage.ratelimit.RateLimitMiddleware",
     # 304 Not Modified for public GETs whose client holds the register's current validators (heritage.pagecache).
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "heritage.languages.language_context",
             ],
         },
     },
@@ -270,10 +272,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: the same files under every language prefix
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded import files wait for their confirmation here (heritage.import_files): private, so never inside
 # MEDIA_ROOT or STATIC_ROOT, which are served publicly. Unconfirmed ones are deleted after IMPORT_FILES_MAX_AGE_HOURS.

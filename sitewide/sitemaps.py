@@ -1,5 +1,6 @@
 """The sitemap: published records only, one section per kind, paged by Django at 50,000 URLs a file."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
@@ -8,7 +9,22 @@ from meetings.models import Event, Meeting, Organization, Person, Topic
 from monuments.models import Monument
 
 
-class PublishedSitemap(Sitemap):
+class LanguageAlternatesSitemap(Sitemap):
+    """Each address with its alternates in every language (``/ru/…``, heritage.languages) and ``x-default``, the
+    address without a prefix, which answers in the reader's language."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            scheme, _, rest = url["location"].partition("://")
+            host, _, path = rest.partition("/")
+            url["alternates"] = [
+                {"lang_code": code, "location": f"{scheme}://{host}/{code}/{path}"} for code, _ in settings.LANGUAGES
+            ] + [{"lang_code": "x-default", "location": url["location"]}]
+        return urls
+
+
+class PublishedSitemap(LanguageAlternatesSitemap):
     model = None
 
     def items(self):
@@ -44,12 +60,12 @@ class OrganizationSitemap(PublishedSitemap):
     model = Organization
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(LanguageAlternatesSitemap):
     def items(self):
         return Topic.objects.in_use().order_by("pk")
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(LanguageAlternatesSitemap):
     def items(self):
         return [
             "heritage:home",

@@ -35,6 +35,7 @@ def problems(po):
             continue
         if entry.fuzzy:
             found.append((entry.msgid, "fuzzy"))
+            continue
         if not entry.translated():
             found.append((entry.msgid, "untranslated"))
             continue
