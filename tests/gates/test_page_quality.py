@@ -12,15 +12,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_public_page_type_is_valid_html(client, tmp_path):
+    """In every language: the switcher, the alternates and the longer Russian and Azerbaijani strings included."""
     require_java()
     require(VNU_JAR, "the Nu Html Checker")
     content = add_long_lists(build_content())  # the lists draw their numbered pagers
     files = []
-    for name, path in PUBLIC_PAGES.items():
-        response = client.get(path(content))
-        assert response.status_code == PAGE_STATUS.get(name, 200), name
-        files.append(tmp_path / f"{name.replace(' ', '-')}.html")
-        files[-1].write_bytes(response.content)
+    for prefix in ["", "/az", "/ru", "/es"]:
+        for name, path in PUBLIC_PAGES.items():
+            response = client.get(prefix + path(content))
+            assert response.status_code == PAGE_STATUS.get(name, 200), (prefix, name)
+            files.append(tmp_path / f"{prefix.strip('/') or 'en'}-{name.replace(' ', '-')}.html")
+            files[-1].write_bytes(response.content)
 
     assert vnu_errors(files) == {}
 
