@@ -2,6 +2,7 @@
 
 Publishing is a separate permission (``publish_<model>``) held by the Publishers group. It is enforced in the
 form's validation and in the admin actions, so a crafted POST from an Editor fails with a message on the field.
+A change to a published record by someone without it is kept as a proposal (``heritage.proposals``).
 """
 
 from contextlib import contextmanager
@@ -9,16 +10,22 @@ from contextlib import contextmanager
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connections, transaction
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from heritage import review
+from heritage import proposals, review
 from heritage.forms import PublishGuardForm
-from heritage.models import PublishStatus, Reviewed, Searchable
+from heritage.models import EditKind, Proposal, ProposalStatus, PublishStatus, Reviewed, RevisionKind, Searchable
 
 
 class EstimatedCountPaginator(Paginator):
@@ -91,10 +98,16 @@ class HistoryAdmin(VersionAdmin):
         with super().create_revision(request):
             yield
 
+    def save_model(self, request, obj, form, change):
+        if reversion.is_active():  # what the revision was, for the dashboard's recent edits
+            reversion.add_meta(RevisionKind, kind=EditKind.CHANGED if change else EditKind.CREATED)
+        super().save_model(request, obj, form, change)
+
     def _keep_before_delete(self, request, objects):
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(_("Deleted"))
+            reversion.add_meta(RevisionKind, kind=EditKind.DELETED)
             for obj in objects:
                 reversion.add_to_revision(obj)
 
@@ -163,19 +176,155 @@ class PublishableAdmin(TrackedAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def proposing(self, request, obj):
+        """Whether ``request``'s change to ``obj`` (as stored) is a proposal: a published record, changed by
+        someone who may not publish it (``heritage.proposals``)."""
+        return obj is not None and obj.pk is not None and obj.is_published and not self.has_publish_permission(request)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.proposing(request, obj):
+            return [*fieldsets, (_("Your proposal"), {"fields": ("proposal_reason",)})]
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A fresh class per request: safe to set.
         form.can_publish = self.has_publish_permission(request)
         stored = getattr(request, "publishing_stored", NOT_GIVEN)
         form.stored = self.model.publishing_snapshot(obj) if stored is NOT_GIVEN else stored
+        form.proposing = (
+            not form.can_publish and bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
+        )
         return form
+
+    def save_model(self, request, obj, form, change):
+        if form.proposing:
+            return  # the record stays as it is: save_related keeps the change as a proposal
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not form.proposing:
+            return super().save_related(request, form, formsets, change)
+        # New evidence is saved pending (save_formset); everything else is the proposal, nothing is written.
+        for formset in formsets:
+            if issubclass(formset.model, Reviewed):
+                self.save_formset(request, form, formset, change)
+        changes = proposals.changes_from_forms(form.instance, form, formsets)
+        if changes:
+            reason = form.cleaned_data.get("proposal_reason", "")
+            request.proposal = proposals.propose(form.instance, changes, request.user, reason)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        proposal = getattr(request, "proposal", None)
+        if proposal is not None:
+            return gettext("Proposed an edit (proposal %(number)s)") % {"number": proposal[0].pk}
+        if getattr(form, "proposing", False):  # only the evidence formsets were saved
+            formsets = [formset for formset in formsets if hasattr(formset, "new_objects")]
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        proposal = getattr(request, "proposal", None)
+        if proposal is None:
+            return super().response_change(request, obj)
+        proposal, added = proposal
+        text = (
+            gettext("Your change was added to your proposed edit of this record.")
+            if added
+            else gettext("Your change was kept as a proposed edit.")
+        )
+        self.message_user(
+            request,
+            text + " " + gettext("The public sees the published version until a Publisher approves it."),
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:heritage_proposal_change", args=[proposal.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._proposal_notes(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _proposal_notes(self, request, object_id):
+        """Tell the Editor where their proposals stand on this record, and a Publisher what waits for review."""
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:
+            return
+        user = request.user
+        rows = list(
+            Proposal.objects.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=pk)
+            .filter(Q(status=ProposalStatus.OPEN) | Q(proposed_by=user, status=ProposalStatus.REJECTED))
+            .select_related("proposed_by", "decided_by")
+            .order_by("-proposed_at")[:20]
+        )
+        open_ones = [p for p in rows if p.is_open]
+        own_open = [p for p in open_ones if p.proposed_by_id == user.pk]
+        link = lambda p: reverse("admin:heritage_proposal_change", args=[p.pk])  # noqa: E731
+        if self.has_publish_permission(request) and open_ones:
+            self.message_user(
+                request,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    link(open_ones[-1]),
+                    ngettext(
+                        "%(count)d proposed edit of this record waits for review.",
+                        "%(count)d proposed edits of this record wait for review.",
+                        len(open_ones),
+                    )
+                    % {"count": len(open_ones)},
+                ),
+                messages.WARNING,
+            )
+        for proposal in own_open:
+            when = date_format(proposal.proposed_at, "DATETIME_FORMAT")
+            self.message_user(
+                request,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    link(proposal),
+                    gettext(
+                        "Your proposed edit of %(when)s waits for a Publisher. The form shows the published "
+                        "version; what you save now is added to your proposal."
+                    )
+                    % {"when": when},
+                ),
+                messages.INFO,
+            )
+        rejected = next((p for p in rows if p.status == ProposalStatus.REJECTED), None)
+        if rejected is not None and not own_open:
+            self.message_user(
+                request,
+                format_html(
+                    '<a href="{}">{}</a>',
+                    link(rejected),
+                    gettext("Your proposed edit of %(when)s was rejected by %(who)s: %(reason)s")
+                    % {
+                        "when": date_format(rejected.proposed_at, "DATETIME_FORMAT"),
+                        "who": rejected.decided_by,
+                        "reason": rejected.decision_reason,
+                    },
+                ),
+                messages.WARNING,
+            )
 
     # django-reversion draws a revert (and a recovery) as the change form of the record already reverted inside
     # the request's transaction: the form's object is the old state. The rule must compare with the record as it
     # is, or reverting to a draft version would unpublish (and to an unticked version expose a sensitive point).
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request.publishing_stored = self.model.publishing_snapshot(self.get_object(request, unquote(object_id)))
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and self.proposing(request, obj):
+            # A revert is written before the form is drawn, so it cannot become a proposal: a Publisher's.
+            self.message_user(
+                request,
+                gettext(
+                    "This record is published: only a Publisher may revert it. To propose the change, edit the "
+                    "record: a Publisher will review it."
+                ),
+                messages.ERROR,
+            )
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]))
+        request.publishing_stored = self.model.publishing_snapshot(obj)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -201,6 +350,7 @@ class PublishableAdmin(TrackedAdmin):
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(comment)
+            reversion.add_meta(RevisionKind, kind=EditKind.CHANGED)
             changed = 0
             for obj in queryset.select_related(None).select_for_update():
                 if obj.status != status:

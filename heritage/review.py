@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heritage.models import ReviewStatus
+from heritage.models import EditKind, ReviewStatus, RevisionKind
 
 
 def publish_permission(record_model):
@@ -85,6 +85,7 @@ def decide(queryset, user, approve, reason=""):
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(comment)
+        reversion.add_meta(RevisionKind, kind=EditKind.APPROVED if approve else EditKind.REJECTED)
         for evidence in queryset.select_related(None).select_for_update().order_by("pk"):
             if evidence.review_status != ReviewStatus.PENDING:
                 skipped += 1
