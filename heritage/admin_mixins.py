@@ -181,6 +181,10 @@ class PublishableAdmin(TrackedAdmin):
         someone who may not publish it (``heritage.proposals``)."""
         return obj is not None and obj.pk is not None and obj.is_published and not self.has_publish_permission(request)
 
+    def get_fields(self, request, obj=None):
+        # The form declares the proposal's "why": drawn in its own fieldset, and only when proposing.
+        return [name for name in super().get_fields(request, obj) if name != "proposal_reason"]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.proposing(request, obj):

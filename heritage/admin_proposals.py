@@ -66,6 +66,8 @@ class ProposalAdmin(admin.ModelAdmin):
         proposal = self.get_object(request, unquote(object_id))
         if proposal is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, proposal):
+            raise PermissionDenied
         deciding = can_decide(request.user, proposal)
         form = ProposalDecisionForm(request.POST if request.method == "POST" else None)
         stale = []

@@ -272,3 +272,46 @@ def test_an_editor_withdraws_and_a_publishers_edit_is_direct(client, editor, pub
     revision = Version.objects.get_for_object(mosque).first().revision
     assert revision.kinds.get().kind == EditKind.CHANGED
     assert "Name" in revision.get_comment()
+
+
+def test_the_why_box_is_shown_only_when_the_change_will_be_a_proposal(client, editor, publisher):
+    event = f.EventFactory(name="Culture Forum")
+    url = reverse("admin:meetings_event_change", args=[event.pk])
+    client.force_login(editor)
+    assert body(client.get(url)).count('name="proposal_reason"') == 1
+    client.force_login(publisher)
+    assert 'name="proposal_reason"' not in body(client.get(url))
+    draft = f.EventFactory(name="Draft forum", status="draft")
+    client.force_login(editor)
+    assert 'name="proposal_reason"' not in body(client.get(reverse("admin:meetings_event_change", args=[draft.pk])))
+
+
+def test_a_proposal_no_longer_valid_applies_nothing_and_says_why(client, editor, publisher, mosque):
+    data = {
+        "registrations-TOTAL_FORMS": "1",
+        "registrations-0-monument": mosque.pk,
+        "registrations-0-registry": "World list",
+        "registrations-0-number": "W-7",
+        "registrations-0-significance": "world",
+    }
+    propose(client, editor, mosque, name="Renamed", **data)
+    proposal = Proposal.objects.get()
+    f.RegistrationFactory(registry="World list", number="W-7")  # taken meanwhile by another monument
+    response = decide(client, publisher, proposal, "approve")
+    assert response.status_code == 200 and "The proposal no longer applies" in body(response)
+    mosque.refresh_from_db()
+    proposal.refresh_from_db()
+    assert mosque.name == "Juma Mosque" and not mosque.registrations.exists() and proposal.is_open
+    assert not Version.objects.get_for_object(mosque).exists()
+
+
+def test_many_to_many_fields_are_proposed_and_applied(client, editor, publisher, mosque):
+    source = f.SourceFactory(title="Survey of 2023")
+    propose(client, editor, mosque, sources=[source.pk])
+    assert not mosque.sources.exists()
+    client.force_login(publisher)
+    assert "<ins>" in body(client.get(proposal_url(Proposal.objects.get()))) and "Survey of 2023" in body(
+        client.get(proposal_url(Proposal.objects.get()))
+    )
+    decide(client, publisher, Proposal.objects.get(), "approve")
+    assert list(mosque.sources.all()) == [source]
