@@ -12,7 +12,7 @@ import json
 import reversion
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -82,7 +82,7 @@ def _proposable(model, names):
     for name in names:
         try:
             field = model._meta.get_field(name)
-        except Exception:  # a form-only field (the proposal's reason, a confirmation box)
+        except FieldDoesNotExist:  # a form-only field (the proposal's reason, a confirmation box)
             continue
         if field.editable and not field.auto_created and not isinstance(field, models.FileField):
             fields.append(field)
