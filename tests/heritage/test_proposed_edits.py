@@ -315,3 +315,17 @@ def test_many_to_many_fields_are_proposed_and_applied(client, editor, publisher,
     )
     decide(client, publisher, Proposal.objects.get(), "approve")
     assert list(mosque.sources.all()) == [source]
+
+
+def test_the_proposal_page_and_list_stay_within_a_query_budget(
+    client, editor, publisher, mosque, django_assert_max_num_queries
+):
+    for n in range(5):
+        f.RegistrationFactory(monument=mosque, registry="List", number=str(n))
+    propose(client, editor, mosque, name="A", description="B", latitude="40.3")
+    proposal = Proposal.objects.get()
+    client.force_login(publisher)
+    with django_assert_max_num_queries(15):
+        assert client.get(proposal_url(proposal)).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("admin:heritage_proposal_changelist")).status_code == 200
