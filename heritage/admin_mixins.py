@@ -249,6 +249,20 @@ class PublishableAdmin(TrackedAdmin):
             self._proposal_notes(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    # The history lists the record's proposed edits under its revisions: decided or not, they are part of it.
+    object_history_template = "admin/heritage/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            pk = int(unquote(object_id))
+        except ValueError:
+            pk = None
+        proposals_here = Proposal.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=pk
+        ).select_related("proposed_by", "decided_by")
+        context = {**(extra_context or {}), "proposals": list(proposals_here.order_by("-proposed_at")[:100])}
+        return super().history_view(request, object_id, context)
+
     def _proposal_notes(self, request, object_id):
         """Tell the Editor where their proposals stand on this record, and a Publisher what waits for review."""
         try:

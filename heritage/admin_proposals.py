@@ -112,6 +112,16 @@ class ProposalAdmin(admin.ModelAdmin):
         record = proposal.record()
         conflicts = stale or (proposals.conflicts(proposal, record) if record is not None and proposal.is_open else [])
         admin_url, public_url = self.record_links(proposal, record)
+        # Proposals on one record are handled in order: say so when an older one still waits.
+        older = (
+            Proposal.objects.open()
+            .filter(content_type=proposal.content_type_id, object_id=proposal.object_id)
+            .filter(Q(proposed_at__lt=proposal.proposed_at) | Q(proposed_at=proposal.proposed_at, pk__lt=proposal.pk))
+            .order_by("proposed_at", "pk")
+            .first()
+            if proposal.is_open
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": str(proposal),
@@ -121,6 +131,7 @@ class ProposalAdmin(admin.ModelAdmin):
             "record_admin_url": admin_url,
             "record_public_url": public_url,
             "rows": proposals.diff_rows(proposal),
+            "older": older,
             "conflicts": conflicts,
             "changed_since": record is not None and proposal.is_open and proposals.changed_since(proposal),
             "form": form,

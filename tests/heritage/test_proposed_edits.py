@@ -255,6 +255,11 @@ def test_an_editors_second_change_joins_their_open_proposal_one_per_editor(clien
     assert [p.proposed_by for p in listed] == [editor, other]
     page = body(client.get(change_url(mosque)))
     assert "2 proposed edits of this record wait for review" in page
+    # The newer one points to the older: proposals on one record are decided in order.
+    newer = Proposal.objects.get(proposed_by=other)
+    page = body(client.get(proposal_url(newer)))
+    assert "An older proposed edit of this record waits too" in page and proposal_url(proposal) in page
+    assert "An older proposed edit" not in body(client.get(proposal_url(proposal)))
 
 
 def test_an_editor_withdraws_and_a_publishers_edit_is_direct(client, editor, publisher, mosque):
@@ -329,3 +334,14 @@ def test_the_proposal_page_and_list_stay_within_a_query_budget(
         assert client.get(proposal_url(proposal)).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("admin:heritage_proposal_changelist")).status_code == 200
+
+
+def test_the_records_history_lists_its_proposals_with_who_decided_and_why(client, editor, publisher, mosque):
+    propose(client, editor, mosque, name="Rejected name", proposal_reason="Local usage")
+    decide(client, publisher, Proposal.objects.get(), "reject", reason="No source")
+    propose(client, editor, mosque, name="Approved name")
+    decide(client, publisher, Proposal.objects.open().get(), "approve")
+    page = body(client.get(reverse("admin:monuments_monument_history", args=[mosque.pk])))
+    history = page[page.index('id="proposal-history"') :]
+    assert "Local usage — No source" in history and "Rejected" in history and "Approved" in history
+    assert "approved by publisher" in page  # the revision that applied the other one
