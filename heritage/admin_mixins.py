@@ -354,14 +354,20 @@ class PublishableAdmin(TrackedAdmin):
             return super().save_formset(request, form, formset, change)
         # Evidence inlines: pending when someone who may not publish adds it to the record as published before
         # this request (``form.stored``), approved otherwise (heritage.review.submit).
+        # When proposing, a change to public evidence is part of the proposal (heritage.proposals), not written.
         published = bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
-        instances = formset.save(commit=False)
+        proposed = getattr(form, "proposing", False)
+        formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
+            if not (proposed and obj.is_public):
+                obj.delete()
+        for item in formset.saved_forms:
+            obj = item.instance
+            if proposed and obj.pk is not None and obj.is_public:
+                continue
             review.submit(obj, request.user, published)
             obj.save()
-        formset.save_m2m()
+            item.save_m2m()
 
     def _set_status(self, request, queryset, status, comment):
         # All rows or none, each with a revision so history shows who published what.

@@ -129,6 +129,9 @@ class EvidenceGuardForm(forms.ModelForm):
 
     user = None
     record_published = False
+    # On its record's change form (``ReviewedInlineMixin``), a change to public evidence becomes part of the
+    # record's proposed edit (``heritage.proposals``) instead: nothing is written before a Publisher approves it.
+    proposes = False
 
     def clean(self):
         from heritage import review
@@ -136,7 +139,8 @@ class EvidenceGuardForm(forms.ModelForm):
         data = super().clean()
         if self.user is not None and self.has_changed():
             message = review.change_refused(self.instance, self.user, self.record_published)
-            if message:
+            files = [name for name in self.changed_data if isinstance(self.fields[name], forms.FileField)]
+            if message and (not self.proposes or files):
                 raise ValidationError(message)
         return data
 

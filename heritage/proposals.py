@@ -3,8 +3,9 @@
 seeing the published version until a Publisher approves the proposal (applied, in history) or rejects it.
 
 One mechanism for every publishable model: the admin hands over its validated form and inline formsets
-(``propose``); ``decide`` applies or refuses. Evidence with a review state of its own (``Reviewed``: new
-assessments, outcomes, restorations, images) is not proposed: it is saved pending (``heritage.review``).
+(``propose``); ``decide`` applies or refuses. New evidence (``Reviewed``: assessments, outcomes, restorations,
+images) is not proposed: it is saved pending (``heritage.review``); a change to public evidence on the record's
+form is proposed like any inline row (an image's file excepted: refused, see ``EvidenceGuardForm``).
 """
 
 import json
@@ -104,12 +105,13 @@ def _field_changes(stored, form, names):
 
 def _inline_changes(formset):
     model, fk = formset.model, formset.fk.name
+    evidence = issubclass(model, Reviewed)  # only its public rows are proposed: new ones are saved pending
     rows = []
     pks = [form.instance.pk for form in formset.initial_forms if form.instance.pk]
     stored = model._base_manager.in_bulk(pks)
     for form in formset.initial_forms:
         old = stored.get(form.instance.pk)
-        if old is None:
+        if old is None or (evidence and not old.is_public):
             continue
         if formset.can_delete and formset._should_delete_form(form):
             rows.append({"op": "delete", "pk": old.pk, "label": str(old)})
@@ -117,7 +119,7 @@ def _inline_changes(formset):
             fields = _field_changes(old, form, form.changed_data)
             if fields:
                 rows.append({"op": "change", "pk": old.pk, "label": str(old), "fields": fields})
-    for form in formset.extra_forms:
+    for form in [] if evidence else formset.extra_forms:
         if not form.has_changed() or (formset.can_delete and formset._should_delete_form(form)):
             continue
         values = {}
@@ -131,15 +133,9 @@ def _inline_changes(formset):
 
 def changes_from_forms(record, form, formsets):
     """What saving ``form`` and ``formsets`` (validated, not saved) would change on ``record``, field by field
-    and inline row by inline row, compared with the record as stored. Evidence inlines are left out."""
+    and inline row by inline row, compared with the record as stored (of evidence, only its public rows)."""
     stored = type(record)._base_manager.get(pk=record.pk)
-    inlines = [
-        change
-        for formset in formsets
-        if not issubclass(formset.model, Reviewed)
-        for change in [_inline_changes(formset)]
-        if change
-    ]
+    inlines = [change for formset in formsets for change in [_inline_changes(formset)] if change]
     fields = _field_changes(stored, form, form.changed_data)
     return {"fields": fields, "inlines": inlines} if fields or inlines else None
 

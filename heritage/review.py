@@ -56,7 +56,8 @@ def change_refused(evidence, user, record_published):
     if evidence.pk and record_published and evidence.is_public and not can_decide(user, type(evidence)):
         return _(
             "This %(kind)s is public and its record is published: only a Publisher may change it. To report "
-            "something new, add another one; it will wait for a Publisher's review."
+            "something new, add another one; it will wait for a Publisher's review. To correct it, change it on "
+            "its record's page: the change waits there as a proposed edit."
         ) % {"kind": evidence._meta.verbose_name}
     return None
 

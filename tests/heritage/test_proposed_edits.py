@@ -345,3 +345,47 @@ def test_the_records_history_lists_its_proposals_with_who_decided_and_why(client
     history = page[page.index('id="proposal-history"') :]
     assert "Local usage — No source" in history and "Rejected" in history and "Approved" in history
     assert "approved by publisher" in page  # the revision that applied the other one
+
+
+def test_an_editors_change_of_a_public_outcome_waits_in_the_proposal(client, editor, publisher):
+    meeting = f.MeetingFactory(title="Ministers meet", slug="ministers-meet")
+    kept = f.OutcomeFactory(meeting=meeting, text="To hold culture days.")
+    other = f.OutcomeFactory(meeting=meeting, text="To exchange exhibitions.")
+    source = f.SourceFactory(title="Ministry release")
+
+    def outcome(i, obj, **extra):
+        return {
+            f"outcomes-{i}-id": obj.pk,
+            f"outcomes-{i}-meeting": meeting.pk,
+            f"outcomes-{i}-kind": obj.kind,
+            f"outcomes-{i}-follow_up": obj.follow_up,
+            f"outcomes-{i}-text": obj.text,
+            **{f"outcomes-{i}-{k}": v for k, v in extra.items()},
+        }
+
+    data = {
+        "title": meeting.title,
+        "slug": meeting.slug,
+        "date": "2023-03-01",
+        "date_precision": "day",
+        "format": meeting.format,
+        "status": "published",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "outcomes-TOTAL_FORMS": "2",
+        "outcomes-INITIAL_FORMS": "2",
+        **outcome(0, kept, text="To hold culture days in Baku.", sources=[source.pk]),
+        **outcome(1, other, DELETE="on"),  # Editors may not delete (no delete permission): ignored
+    }
+    client.force_login(editor)
+    response = client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    kept.refresh_from_db()
+    assert kept.text == "To hold culture days." and not kept.sources.exists()
+    client.logout()
+    page = body(client.get(meeting.get_absolute_url()))
+    assert "To exchange exhibitions." in page and "in Baku" not in page
+    decide(client, publisher, Proposal.objects.get(), "approve")
+    kept.refresh_from_db()
+    assert kept.text == "To hold culture days in Baku." and list(kept.sources.all()) == [source]
+    assert meeting.outcomes.filter(pk=other.pk).exists()
