@@ -10,22 +10,19 @@ from contextlib import contextmanager
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from heritage import proposals, review
+from heritage import review
+from heritage.admin_proposals import ProposedEditsAdminMixin
 from heritage.forms import PublishGuardForm
-from heritage.models import EditKind, Proposal, ProposalStatus, PublishStatus, Reviewed, RevisionKind, Searchable
+from heritage.models import EditKind, PublishStatus, Reviewed, RevisionKind, Searchable
 
 
 class EstimatedCountPaginator(Paginator):
@@ -167,7 +164,7 @@ class LabelledTabularInline(admin.TabularInline):
 NOT_GIVEN = object()
 
 
-class PublishableAdmin(TrackedAdmin):
+class PublishableAdmin(ProposedEditsAdminMixin, TrackedAdmin):
     form = PublishGuardForm
     actions = ["publish", "unpublish"]
     list_filter = ("status",)
@@ -175,21 +172,6 @@ class PublishableAdmin(TrackedAdmin):
     def has_publish_permission(self, request):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
-
-    def proposing(self, request, obj):
-        """Whether ``request``'s change to ``obj`` (as stored) is a proposal: a published record, changed by
-        someone who may not publish it (``heritage.proposals``)."""
-        return obj is not None and obj.pk is not None and obj.is_published and not self.has_publish_permission(request)
-
-    def get_fields(self, request, obj=None):
-        # The form declares the proposal's "why": drawn in its own fieldset, and only when proposing.
-        return [name for name in super().get_fields(request, obj) if name != "proposal_reason"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.proposing(request, obj):
-            return [*fieldsets, (_("Your proposal"), {"fields": ("proposal_reason",)})]
-        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -201,130 +183,6 @@ class PublishableAdmin(TrackedAdmin):
             not form.can_publish and bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
         )
         return form
-
-    def save_model(self, request, obj, form, change):
-        if form.proposing:
-            return  # the record stays as it is: save_related keeps the change as a proposal
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if not form.proposing:
-            return super().save_related(request, form, formsets, change)
-        # New evidence is saved pending (save_formset); everything else is the proposal, nothing is written.
-        for formset in formsets:
-            if issubclass(formset.model, Reviewed):
-                self.save_formset(request, form, formset, change)
-        changes = proposals.changes_from_forms(form.instance, form, formsets)
-        if changes:
-            reason = form.cleaned_data.get("proposal_reason", "")
-            request.proposal = proposals.propose(form.instance, changes, request.user, reason)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        proposal = getattr(request, "proposal", None)
-        if proposal is not None:
-            return gettext("Proposed an edit (proposal %(number)s)") % {"number": proposal[0].pk}
-        if getattr(form, "proposing", False):  # only the evidence formsets were saved
-            formsets = [formset for formset in formsets if hasattr(formset, "new_objects")]
-        return super().construct_change_message(request, form, formsets, add)
-
-    def response_change(self, request, obj):
-        proposal = getattr(request, "proposal", None)
-        if proposal is None:
-            return super().response_change(request, obj)
-        proposal, added = proposal
-        text = (
-            gettext("Your change was added to your proposed edit of this record.")
-            if added
-            else gettext("Your change was kept as a proposed edit.")
-        )
-        self.message_user(
-            request,
-            text + " " + gettext("The public sees the published version until a Publisher approves it."),
-            messages.SUCCESS,
-        )
-        return redirect(reverse("admin:heritage_proposal_change", args=[proposal.pk]))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            self._proposal_notes(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    # The history lists the record's proposed edits under its revisions: decided or not, they are part of it.
-    object_history_template = "admin/heritage/object_history.html"
-
-    def history_view(self, request, object_id, extra_context=None):
-        try:
-            pk = int(unquote(object_id))
-        except ValueError:
-            pk = None
-        proposals_here = Proposal.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), object_id=pk
-        ).select_related("proposed_by", "decided_by")
-        context = {**(extra_context or {}), "proposals": list(proposals_here.order_by("-proposed_at")[:100])}
-        return super().history_view(request, object_id, context)
-
-    def _proposal_notes(self, request, object_id):
-        """Tell the Editor where their proposals stand on this record, and a Publisher what waits for review."""
-        try:
-            pk = int(unquote(object_id))
-        except ValueError:
-            return
-        user = request.user
-        rows = list(
-            Proposal.objects.filter(content_type=ContentType.objects.get_for_model(self.model), object_id=pk)
-            .filter(Q(status=ProposalStatus.OPEN) | Q(proposed_by=user, status=ProposalStatus.REJECTED))
-            .select_related("proposed_by", "decided_by")
-            .order_by("-proposed_at")[:20]
-        )
-        open_ones = [p for p in rows if p.is_open]
-        own_open = [p for p in open_ones if p.proposed_by_id == user.pk]
-        link = lambda p: reverse("admin:heritage_proposal_change", args=[p.pk])  # noqa: E731
-        if self.has_publish_permission(request) and open_ones:
-            self.message_user(
-                request,
-                format_html(
-                    '<a href="{}">{}</a>',
-                    link(open_ones[-1]),
-                    ngettext(
-                        "%(count)d proposed edit of this record waits for review.",
-                        "%(count)d proposed edits of this record wait for review.",
-                        len(open_ones),
-                    )
-                    % {"count": len(open_ones)},
-                ),
-                messages.WARNING,
-            )
-        for proposal in own_open:
-            when = date_format(proposal.proposed_at, "DATETIME_FORMAT")
-            self.message_user(
-                request,
-                format_html(
-                    '<a href="{}">{}</a>',
-                    link(proposal),
-                    gettext(
-                        "Your proposed edit of %(when)s waits for a Publisher. The form shows the published "
-                        "version; what you save now is added to your proposal."
-                    )
-                    % {"when": when},
-                ),
-                messages.INFO,
-            )
-        rejected = next((p for p in rows if p.status == ProposalStatus.REJECTED), None)
-        if rejected is not None and not own_open:
-            self.message_user(
-                request,
-                format_html(
-                    '<a href="{}">{}</a>',
-                    link(rejected),
-                    gettext("Your proposed edit of %(when)s was rejected by %(who)s: %(reason)s")
-                    % {
-                        "when": date_format(rejected.proposed_at, "DATETIME_FORMAT"),
-                        "who": rejected.decided_by,
-                        "reason": rejected.decision_reason,
-                    },
-                ),
-                messages.WARNING,
-            )
 
     # django-reversion draws a revert (and a recovery) as the change form of the record already reverted inside
     # the request's transaction: the form's object is the old state. The rule must compare with the record as it
