@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from heritage import proposals
 from heritage.forms import ProposalDecisionForm
@@ -187,7 +187,7 @@ class ProposedEditsAdminMixin:
     def construct_change_message(self, request, form, formsets, add=False):
         proposal = getattr(request, "proposal", None)
         if proposal is not None:
-            return gettext("Proposed an edit (proposal %(number)s)") % {"number": proposal[0].pk}
+            return _("Proposed an edit (proposal %(number)s)") % {"number": proposal[0].pk}
         if getattr(form, "proposing", False):  # only the evidence formsets were saved
             formsets = [formset for formset in formsets if hasattr(formset, "new_objects")]
         return super().construct_change_message(request, form, formsets, add)
@@ -198,13 +198,13 @@ class ProposedEditsAdminMixin:
             return super().response_change(request, obj)
         proposal, added = proposal
         text = (
-            gettext("Your change was added to your proposed edit of this record.")
+            _("Your change was added to your proposed edit of this record.")
             if added
-            else gettext("Your change was kept as a proposed edit.")
+            else _("Your change was kept as a proposed edit.")
         )
         self.message_user(
             request,
-            text + " " + gettext("The public sees the published version until a Publisher approves it."),
+            text + " " + _("The public sees the published version until a Publisher approves it."),
             messages.SUCCESS,
         )
         return redirect(reverse("admin:heritage_proposal_change", args=[proposal.pk]))
@@ -266,7 +266,7 @@ class ProposedEditsAdminMixin:
                 format_html(
                     '<a href="{}">{}</a>',
                     link(proposal),
-                    gettext(
+                    _(
                         "Your proposed edit of %(when)s waits for a Publisher. The form shows the published "
                         "version; what you save now is added to your proposal."
                     )
@@ -281,7 +281,7 @@ class ProposedEditsAdminMixin:
                 format_html(
                     '<a href="{}">{}</a>',
                     link(rejected),
-                    gettext("Your proposed edit of %(when)s was rejected by %(who)s: %(reason)s")
+                    _("Your proposed edit of %(when)s was rejected by %(who)s: %(reason)s")
                     % {
                         "when": date_format(rejected.proposed_at, "DATETIME_FORMAT"),
                         "who": rejected.decided_by,
