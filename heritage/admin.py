@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import TrackedAdmin
+from heritage.admin_proposals import ProposalAdmin
 from heritage.importers import SourceImport
-from heritage.models import Place, Source
+from heritage.models import Place, Proposal, Source
+
+admin.site.register(Proposal, ProposalAdmin)
 
 # What staff can start from a source: (admin URL name, the field that cites it, label).
 START_FROM_SOURCE = (

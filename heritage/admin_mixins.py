@@ -2,6 +2,7 @@
 
 Publishing is a separate permission (``publish_<model>``) held by the Publishers group. It is enforced in the
 form's validation and in the admin actions, so a crafted POST from an Editor fails with a message on the field.
+A change to a published record by someone without it is kept as a proposal (``heritage.proposals``).
 """
 
 from contextlib import contextmanager
@@ -11,14 +12,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
 from django.db import connections, transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from heritage import review
+from heritage.admin_proposals import ProposedEditsAdminMixin
 from heritage.forms import PublishGuardForm
-from heritage.models import PublishStatus, Reviewed, Searchable
+from heritage.models import EditKind, PublishStatus, Reviewed, RevisionKind, Searchable
 
 
 class EstimatedCountPaginator(Paginator):
@@ -91,10 +95,16 @@ class HistoryAdmin(VersionAdmin):
         with super().create_revision(request):
             yield
 
+    def save_model(self, request, obj, form, change):
+        if reversion.is_active():  # what the revision was, for the dashboard's recent edits
+            reversion.add_meta(RevisionKind, kind=EditKind.CHANGED if change else EditKind.CREATED)
+        super().save_model(request, obj, form, change)
+
     def _keep_before_delete(self, request, objects):
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(_("Deleted"))
+            reversion.add_meta(RevisionKind, kind=EditKind.DELETED)
             for obj in objects:
                 reversion.add_to_revision(obj)
 
@@ -154,7 +164,7 @@ class LabelledTabularInline(admin.TabularInline):
 NOT_GIVEN = object()
 
 
-class PublishableAdmin(TrackedAdmin):
+class PublishableAdmin(ProposedEditsAdminMixin, TrackedAdmin):
     form = PublishGuardForm
     actions = ["publish", "unpublish"]
     list_filter = ("status",)
@@ -169,13 +179,28 @@ class PublishableAdmin(TrackedAdmin):
         form.can_publish = self.has_publish_permission(request)
         stored = getattr(request, "publishing_stored", NOT_GIVEN)
         form.stored = self.model.publishing_snapshot(obj) if stored is NOT_GIVEN else stored
+        form.proposing = (
+            not form.can_publish and bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
+        )
         return form
 
     # django-reversion draws a revert (and a recovery) as the change form of the record already reverted inside
     # the request's transaction: the form's object is the old state. The rule must compare with the record as it
     # is, or reverting to a draft version would unpublish (and to an unticked version expose a sensitive point).
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request.publishing_stored = self.model.publishing_snapshot(self.get_object(request, unquote(object_id)))
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and self.proposing(request, obj):
+            # A revert is written before the form is drawn, so it cannot become a proposal: a Publisher's.
+            self.message_user(
+                request,
+                gettext(
+                    "This record is published: only a Publisher may revert it. To propose the change, edit the "
+                    "record: a Publisher will review it."
+                ),
+                messages.ERROR,
+            )
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]))
+        request.publishing_stored = self.model.publishing_snapshot(obj)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -187,20 +212,27 @@ class PublishableAdmin(TrackedAdmin):
             return super().save_formset(request, form, formset, change)
         # Evidence inlines: pending when someone who may not publish adds it to the record as published before
         # this request (``form.stored``), approved otherwise (heritage.review.submit).
+        # When proposing, a change to public evidence is part of the proposal (heritage.proposals), not written.
         published = bool(form.stored) and form.stored.get("status") == PublishStatus.PUBLISHED
-        instances = formset.save(commit=False)
+        proposed = getattr(form, "proposing", False)
+        formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
+            if not (proposed and obj.is_public):
+                obj.delete()
+        for item in formset.saved_forms:
+            obj = item.instance
+            if proposed and obj.pk is not None and obj.is_public:
+                continue
             review.submit(obj, request.user, published)
             obj.save()
-        formset.save_m2m()
+            item.save_m2m()
 
     def _set_status(self, request, queryset, status, comment):
         # All rows or none, each with a revision so history shows who published what.
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(comment)
+            reversion.add_meta(RevisionKind, kind=EditKind.CHANGED)
             changed = 0
             for obj in queryset.select_related(None).select_for_update():
                 if obj.status != status:

@@ -28,6 +28,7 @@ class ReviewedInlineMixin:
         # A fresh form class per call: safe to set. ``obj`` is the record as stored (forms have not run yet).
         formset.form.user = request.user
         formset.form.record_published = bool(obj) and obj.is_published
+        formset.form.proposes = True
         return formset
 
 

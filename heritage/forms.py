@@ -89,16 +89,33 @@ class MergeForm(forms.Form):
 
 class PublishGuardForm(forms.ModelForm):
     """Refuses, from a user without the publish permission, every change ``publishing_changes`` names: into or out
-    of "published", and a published monument's sensitive location. The message lands on the field."""
+    of "published", and a published monument's sensitive location. The message lands on the field.
+
+    On a published record such a user's change is a proposal (``proposing``, ``heritage.proposals``): nothing
+    reaches the record before a Publisher approves it, so only leaving "published" is refused; the location,
+    like every other field, waits in the proposal. ``proposal_reason`` is the Editor's "why"."""
 
     can_publish = False
+    proposing = False
     stored = None  # the record as stored before this request (``publishing_snapshot``), set by PublishableAdmin
+
+    proposal_reason = forms.CharField(
+        label=_("Why this change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "This record is published: your change is kept as a proposal for a Publisher, who sees it beside the "
+            "published version; the public sees the published version until it is approved. Say why (a source, "
+            "an error you found)."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
         if not self.can_publish:
             model = self._meta.model
-            new = {name: data[name] for name in model.publishing_fields if name in data}
+            names = ("status",) if self.proposing else model.publishing_fields
+            new = {name: data[name] for name in names if name in data}
             for name, message in model.publishing_changes(self.stored, new).items():
                 self.add_error(name if name in self.fields else None, message)
         return data
@@ -112,6 +129,9 @@ class EvidenceGuardForm(forms.ModelForm):
 
     user = None
     record_published = False
+    # On its record's change form (``ReviewedInlineMixin``), a change to public evidence becomes part of the
+    # record's proposed edit (``heritage.proposals``) instead: nothing is written before a Publisher approves it.
+    proposes = False
 
     def clean(self):
         from heritage import review
@@ -119,9 +139,23 @@ class EvidenceGuardForm(forms.ModelForm):
         data = super().clean()
         if self.user is not None and self.has_changed():
             message = review.change_refused(self.instance, self.user, self.record_published)
-            if message:
+            files = [name for name in self.changed_data if isinstance(self.fields[name], forms.FileField)]
+            if message and (not self.proposes or files):
                 raise ValidationError(message)
         return data
+
+
+class ProposalDecisionForm(forms.Form):
+    """A Publisher's decision on a proposed edit: the reason (required to reject) and, when the record changed
+    since the proposal, the confirmation that it may be overwritten."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with your decision; required for a rejection: the Editor reads it."),
+    )
+    confirm_stale = forms.BooleanField(label=_("Approve anyway, over the changes made since"), required=False)
 
 
 class ReviewDecisionForm(forms.Form):

@@ -2,17 +2,20 @@
 
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from reversion.models import Revision
 
 from heritage import search
 from heritage.transliteration import slugify
@@ -444,6 +447,116 @@ class Reviewed(models.Model):
     @property
     def is_public(self):
         return self.review_status == ReviewStatus.APPROVED
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed: the record is gone")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ProposalStatus.OPEN)
+
+    def for_record(self, record):
+        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+
+class Proposal(models.Model):
+    """A change to a published record by someone who may not publish it (``heritage.proposals``): what would
+    change, from what to what (``changes``), who proposed it, when and why. The record stays as it is, and the
+    public sees it so, until a Publisher approves the proposal (it is applied, in history) or rejects it."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("record number"))
+    record_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("changes"), encoder=DjangoJSONEncoder, default=dict)
+    reason = models.TextField(_("why"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    status = models.CharField(_("state"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    decided_by = user_stamp(_("decided by"), db_index=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # The revision that applied it, when approved: the record's history links back here.
+    revision = models.ForeignKey(
+        Revision, verbose_name=_("revision"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposed edit")
+        verbose_name_plural = _("proposed edits")
+        ordering = ["proposed_at", "id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="proposal_record"),
+            # The review queue, oldest first: a partial index holding only the open proposals.
+            models.Index(fields=["proposed_at"], name="proposal_open", condition=models.Q(status=ProposalStatus.OPEN)),
+            models.Index(fields=["-decided_at"], name="proposal_decided"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+            # One open proposal per record per Editor: saving again adds to it.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "proposed_by"],
+                condition=models.Q(status=ProposalStatus.OPEN),
+                name="proposal_one_open_per_editor",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ProposalStatus.OPEN, decided_at__isnull=True)
+                | (~models.Q(status=ProposalStatus.OPEN) & models.Q(decided_at__isnull=False)),
+                name="proposal_decided_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ProposalStatus.REJECTED, decision_reason=""),
+                name="proposal_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Proposed edit of %(record)s") % {"record": self.record_repr}
+
+    @property
+    def is_open(self):
+        return self.status == ProposalStatus.OPEN
+
+    @property
+    def record_model(self):
+        return self.content_type.model_class()
+
+    def record(self):
+        """The record as it is now, or ``None`` when it was deleted (or merged into another) meanwhile."""
+        model = self.record_model
+        return None if model is None else model._base_manager.filter(pk=self.object_id).first()
+
+
+class EditKind(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    DELETED = "deleted", _("deleted")
+
+
+class RevisionKind(models.Model):
+    """What a history revision was (django-reversion's revision meta, ``reversion.add_meta``), for the dashboard's
+    recent edits: the comment is free text in its author's language and cannot be read back as a kind."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="kinds")
+    kind = models.CharField(max_length=10, choices=EditKind.choices)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=EditKind.values), name="revision_kind_valid")]
+
+    def __str__(self):
+        return self.kind
 
 
 class SourceKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heritage.models import ReviewStatus
+from heritage.models import EditKind, ReviewStatus, RevisionKind
 
 
 def publish_permission(record_model):
@@ -56,7 +56,8 @@ def change_refused(evidence, user, record_published):
     if evidence.pk and record_published and evidence.is_public and not can_decide(user, type(evidence)):
         return _(
             "This %(kind)s is public and its record is published: only a Publisher may change it. To report "
-            "something new, add another one; it will wait for a Publisher's review."
+            "something new, add another one; it will wait for a Publisher's review. To correct it, change it on "
+            "its record's page: the change waits there as a proposed edit."
         ) % {"kind": evidence._meta.verbose_name}
     return None
 
@@ -85,6 +86,7 @@ def decide(queryset, user, approve, reason=""):
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(comment)
+        reversion.add_meta(RevisionKind, kind=EditKind.APPROVED if approve else EditKind.REJECTED)
         for evidence in queryset.select_related(None).select_for_update().order_by("pk"):
             if evidence.review_status != ReviewStatus.PENDING:
                 skipped += 1

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from heritage.models import Place, Source
+from heritage import review
+from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
 from heritage.transfer.values import format_value
@@ -119,6 +120,8 @@ class MeetingImport(TableImport):
     def prepare(self, chunk):
         super().prepare(chunk)
         meetings = list(self.existing.values())
+        # As stored, before this file: the review rule reads whether each meeting is published now.
+        self.published_meetings = {m.pk for m in meetings if m.status == PublishStatus.PUBLISHED}
         self.participants, self.outcomes = {}, {}
         for p in Participant.objects.filter(meeting__in=meetings).order_by("order", "id"):
             self.participants.setdefault(p.meeting_id, []).append(p)
@@ -207,11 +210,25 @@ class MeetingImport(TableImport):
                 for o in self.outcomes.get(meeting.pk, [])
             ]
             if wanted != current:
+                self._review_outcomes(meeting, wanted, current, errors)
                 pending.extra["outcomes"] = wanted
                 changed = True
         if errors:
             raise RowError(errors)
         return changed
+
+    def _review_outcomes(self, meeting, wanted, current, errors):
+        """The review rule (heritage.review) for a row's outcomes, from an importer without the publish
+        permission on a published meeting: a public outcome may not be changed or dropped (add a new one), and
+        new outcomes are pending (``_write_outcomes``)."""
+        if self.user is None or meeting.pk not in self.published_meetings or review.can_decide(self.user, Outcome):
+            return
+        stored = self.outcomes.get(meeting.pk, [])
+        for index, outcome in enumerate(stored):
+            if index < len(wanted) and wanted[index] == current[index]:
+                continue
+            if message := review.change_refused(outcome, self.user, True):
+                errors.append(_("outcomes: “%(text)s”: %(message)s") % {"text": outcome.text[:60], "message": message})
 
     def write_extra(self, pendings):
         stale, fresh, outcome_writes = [], [], []
@@ -249,6 +266,8 @@ class MeetingImport(TableImport):
                 # Update in place where possible so follow-up notes (not in the file) are kept.
                 outcome = current[index] if index < len(current) else Outcome(meeting_id=meeting.pk)
                 outcome.kind, outcome.follow_up, outcome.text = kind, follow_up, text
+                if outcome.pk is None and self.user is not None:
+                    review.submit(outcome, self.user, meeting.pk in self.published_meetings)
                 (changed if outcome.pk else new).append(outcome)
                 parties.append((outcome, party_ids))
             drop += [o.pk for o in current[len(wanted) :]]

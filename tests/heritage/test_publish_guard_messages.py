@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from heritage.models import PublishStatus
+from heritage.models import Proposal, PublishStatus
 from meetings.models import Event, Meeting
 from tests import factories as f
 
@@ -36,7 +36,9 @@ def test_an_editor_edits_a_published_record_and_it_stays_published(client, edito
     )
     assert response.status_code == 302
     event.refresh_from_db()
-    assert (event.status, event.description) == (PublishStatus.PUBLISHED, "Corrected.")
+    # Still published, and the change waits as a proposed edit (tests/heritage/test_proposed_edits.py).
+    assert (event.status, event.description) == (PublishStatus.PUBLISHED, "")
+    assert Proposal.objects.get().changes["fields"]["description"]["to"] == "Corrected."
 
 
 def act(client, action, meetings):

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from heritage.models import ReviewStatus
+from heritage.models import Proposal, ReviewStatus
 from heritage.transfer.files import read_rows
 from monuments.importers import AssessmentImport
 from monuments.models import ConditionAssessment, Monument, Restoration
@@ -172,7 +172,9 @@ def test_an_editor_cannot_approve_by_a_crafted_post(client, editor, church):
     assert church.current_condition == "intact"
 
 
-def test_an_editor_may_not_change_public_evidence_of_a_published_monument(client, editor, church):
+def test_an_editors_change_to_public_evidence_is_proposed_on_the_record_and_refused_alone(
+    client, editor, publisher, church
+):
     intact = church.assessments.get()
     client.force_login(editor)
     url = reverse("admin:monuments_monument_change", args=[church.pk])
@@ -192,10 +194,23 @@ def test_an_editor_may_not_change_public_evidence_of_a_published_monument(client
         },
     )
     response = client.post(url, data)
-    assert response.status_code == 200 and "only a Publisher may change it" in body(response)
+    assert response.status_code == 302  # kept as a proposed edit of the monument (heritage.proposals)
     intact.refresh_from_db()
-    assert intact.condition == "intact"
-    # The assessment's own change form refuses it too.
+    church.refresh_from_db()
+    assert intact.condition == "intact" and church.current_condition == "intact"
+    assert "Destroyed" not in body(client.get(church.get_absolute_url()))
+    proposal = Proposal.objects.get()
+    client.force_login(publisher)
+    diff = body(client.get(reverse("admin:heritage_proposal_change", args=[proposal.pk])))
+    assert "<del>Intact</del>" in diff and "<ins>Destroyed</ins>" in diff
+    client.post(reverse("admin:heritage_proposal_change", args=[proposal.pk]), {"decision": "approve"})
+    intact.refresh_from_db()
+    church.refresh_from_db()
+    assert intact.condition == "destroyed" and intact.is_public and church.current_condition == "destroyed"
+    intact.condition = "intact"
+    intact.save()
+    client.force_login(editor)
+    # The assessment's own change form refuses it: the record's form is where a change is proposed.
     own = reverse("admin:monuments_conditionassessment_change", args=[intact.pk])
     response = client.post(
         own,

@@ -1,8 +1,9 @@
 """A published monument's sensitive location is a publishing decision: an Editor cannot expose its exact point.
 
 Unticking "sensitive location" (or moving a sensitive monument's point) on a published monument needs the publish
-permission on every path that writes a monument: the change form, a crafted POST, a history revert, a recovery,
-the admin actions and the import. Drafts are not public: staff edit their location freely.
+permission on every path that writes a monument: through the change form it is a proposal that a Publisher
+approves (tests/heritage/test_proposed_edits.py); a history revert, a recovery, the admin actions and the import
+refuse it. Drafts are not public: staff edit their location freely.
 """
 
 from decimal import Decimal
@@ -13,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from heritage.models import PublishStatus
+from heritage.models import Proposal, PublishStatus
 from heritage.transfer.files import read_rows
 from monuments.importers import MonumentImport
 from monuments.models import Monument
@@ -81,44 +82,32 @@ def assert_still_hidden(client, monument):
     assert "about 41.25, 45.65" in text and "41.234567" not in text
 
 
-def test_an_editor_cannot_untick_sensitive_location_on_a_published_monument(client, editor, sensitive):
+def test_an_editors_untick_of_a_sensitive_location_waits_as_a_proposal(client, editor, sensitive):
     client.force_login(editor)
     response = client.post(change_url(sensitive), form_data(sensitive, location_sensitive=None))
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert "You may not change whether the location of a published monument is sensitive" in str(
-        errors["location_sensitive"]
-    )
+    assert response.status_code == 302 and "/admin/heritage/proposal/" in response["Location"]
+    proposal = Proposal.objects.get()
+    assert proposal.changes["fields"]["location_sensitive"]["to"] is False
     assert_still_hidden(client, sensitive)
 
 
 @pytest.mark.parametrize(
     "move", [{"latitude": "41.3"}, {"longitude": "45.7"}, {"latitude": "", "longitude": ""}], ids=str
 )
-def test_an_editor_cannot_move_a_published_sensitive_monument(client, editor, sensitive, move):
+def test_an_editors_move_of_a_published_sensitive_monument_waits_as_a_proposal(client, editor, sensitive, move):
     client.force_login(editor)
     response = client.post(change_url(sensitive), form_data(sensitive, **move))
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    for name in move:
-        assert f"You may not move a published monument whose location is sensitive (now: {EXACT[0]}, {EXACT[1]})" in (
-            str(errors[name])
-        )
+    assert response.status_code == 302
+    assert set(Proposal.objects.get().changes["fields"]) == set(move)
     assert_still_hidden(client, sensitive)
 
 
-def test_an_editor_still_edits_everything_else_and_what_is_not_public(client, editor, sensitive):
+def test_an_editor_edits_drafts_directly_and_published_records_by_proposal(client, editor, sensitive):
     client.force_login(editor)
-    # Other fields of the sensitive monument are the Editor's (the point posted back as it is is no move).
     data = form_data(sensitive, description="Pilgrims visit in spring.")
     assert client.post(change_url(sensitive), data).status_code == 302
     sensitive.refresh_from_db()
-    assert sensitive.description == "Pilgrims visit in spring."
-
-    # A published monument that is not sensitive shows its exact point already: moving it is a correction.
-    open_one = f.MonumentFactory(name="Open Mosque", latitude="41.0", longitude="45.0")
-    assert client.post(change_url(open_one), form_data(open_one, latitude="41.5")).status_code == 302
-    assert stored(open_one)["latitude"] == Decimal("41.5")
+    assert sensitive.description == "" and Proposal.objects.open().count() == 1
 
     # A draft is not public: its location is edited freely, and the Publisher who publishes it decides.
     draft = f.MonumentFactory(
@@ -154,9 +143,8 @@ def test_an_editor_cannot_revert_to_a_version_that_exposes_the_point(client, edi
     client.force_login(editor)
     revert_url = reverse("admin:monuments_monument_revision", args=[monument.pk, first.pk])
     monument.refresh_from_db()
-    response = client.post(revert_url, form_data(monument, location_sensitive=None))
-    assert response.status_code == 200
-    assert "You may not change whether the location of a published monument is sensitive" in body(response)
+    response = client.post(revert_url, form_data(monument, location_sensitive=None), follow=True)
+    assert "only a Publisher may revert it" in body(response)
     assert_still_hidden(client, monument)
 
 
@@ -170,8 +158,8 @@ def test_an_editor_cannot_unpublish_or_republish_through_history(client, editor,
 
     client.force_login(editor)
     revert_url = reverse("admin:meetings_event_revision", args=[event.pk, draft_version.pk])
-    response = client.post(revert_url, event_data(status="draft"))
-    assert "You may not publish or unpublish" in body(response)
+    response = client.post(revert_url, event_data(status="draft"), follow=True)
+    assert "only a Publisher may revert it" in body(response)
     event.refresh_from_db()
     assert event.status == PublishStatus.PUBLISHED
 

@@ -146,3 +146,100 @@ def test_monuments_without_assessment_filter_is_right(client, superuser):
     cl = client.get(reverse("admin:monuments_monument_changelist"), {"has_assessment": "yes"}).context["cl"]
     assert list(cl.queryset) == [assessed]
     assert Monument.objects.count() == 2
+
+
+def queue_fixture(editor, publisher, n):
+    """``n`` pending assessments and outcomes and ``n`` open proposals, the first of each the oldest."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from heritage.models import Proposal
+
+    start = timezone.now() - datetime.timedelta(days=30)
+    for i in range(n):
+        when = start + datetime.timedelta(days=i)
+        f.ConditionAssessmentFactory(review_status="pending", submitted_by=editor, submitted_at=when)
+        f.OutcomeFactory(review_status="pending", submitted_by=editor, submitted_at=when, text=f"Outcome {i}")
+        monument = f.MonumentFactory(name=f"Proposed {i}")
+        Proposal.objects.create(
+            content_type=ContentType.objects.get_for_model(Monument),
+            object_id=monument.pk,
+            record_repr=monument.name,
+            changes={"fields": {}},
+            proposed_by=editor,
+            proposed_at=when + datetime.timedelta(hours=1),
+        )
+
+
+def queue_page(client, user):
+    page = client.get(reverse("admin:index")).content.decode()
+    return page[page.index('id="dashboard-queue"') : page.index('id="dashboard-queue-items"')], page
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_review_queue_counts_ages_and_lists_the_oldest_first_in_bounded_queries(
+    client, editor, publisher, n, django_assert_max_num_queries
+):
+    queue_fixture(editor, publisher, n)
+    client.force_login(publisher)
+    with django_assert_max_num_queries(45):
+        queue, page = queue_page(client, publisher)
+    counts = count_links(queue)
+    assert counts[f"{reverse('admin:monuments_conditionassessment_changelist')}?review_status__exact=pending"] == n
+    assert counts[f"{reverse('admin:meetings_outcome_changelist')}?review_status__exact=pending"] == n
+    assert counts[f"{reverse('admin:heritage_proposal_changelist')}?status__exact=open"] == n
+    assert "4\xa0weeks" in queue  # the oldest waits since 30 days
+    start = page.index('id="dashboard-queue-items"')
+    items = page[start : page.index("</table>", start)]
+    assert items.count("<tr>") == 1 + min(10, 3 * n)
+    # Oldest first: the first assessment and outcome (day 0), then the first proposal (day 0, an hour later).
+    first = [m.start() for m in re.finditer("<td><a href", items)][:3]
+    assert "Proposed 0" in items[first[2] :] and "Proposed 0" not in items[: first[2]]
+    # Each links to its admin page, which opens.
+    for href in re.findall(r'<td><a href="([^"]+)"', items)[:3]:
+        assert client.get(href).status_code == 200, href
+
+
+def test_editors_see_their_own_proposals_and_no_queue(client, editor, publisher):
+    from tests.monuments.test_location_guard import change_url, form_data
+
+    monument = f.MonumentFactory(name="Old Bridge")
+    client.force_login(editor)
+    client.post(change_url(monument), form_data(monument, name="Ancient Bridge"))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert 'id="dashboard-queue"' not in page
+    own = page[page.index('id="dashboard-own-proposals"') :]
+    assert "Old Bridge" in own and "Waiting for review" in own
+
+
+def test_recent_edits_say_what_kind_of_edit_each_was(client, editor, publisher):
+    from heritage.models import Proposal
+    from tests.monuments.test_location_guard import change_url, form_data
+
+    client.force_login(publisher)
+    client.post(
+        reverse("admin:meetings_event_add"),
+        {"name": "Culture Forum", "kind": "conference", "status": "draft"},
+    )
+    monument = f.MonumentFactory(name="Old Bridge")
+    client.post(change_url(monument), form_data(monument, description="Stone, 12th century"))  # changed
+    client.force_login(editor)
+    client.post(change_url(monument), form_data(monument, name="Proposed Bridge"))  # proposed
+    client.post(change_url(monument), form_data(monument, description="Vandal text"))  # joins it
+    proposal = Proposal.objects.get()
+    client.force_login(publisher)
+    client.post(reverse("admin:heritage_proposal_change", args=[proposal.pk]), {"decision": "approve"})
+    other = f.MonumentFactory(name="Second Bridge")
+    client.force_login(editor)
+    client.post(change_url(other), form_data(other, name="Bad name"))
+    client.force_login(publisher)
+    rejected = Proposal.objects.open().get()
+    client.post(
+        reverse("admin:heritage_proposal_change", args=[rejected.pk]), {"decision": "reject", "reason": "No source"}
+    )
+    client.post(reverse("admin:monuments_monument_delete", args=[other.pk]), {"post": "yes"})
+    page = client.get(reverse("admin:index")).content.decode()
+    changes = page[page.index('id="dashboard-changes"') :]
+    kinds = re.findall(r'<tr class="edit-(\w+)">', changes)
+    assert kinds[:6] == ["deleted", "rejected", "proposed", "approved", "proposed", "changed"], kinds
+    assert "No source" in changes and escape("Proposed Bridge") in changes
+    assert reverse("admin:heritage_proposal_change", args=[rejected.pk]) in changes
