@@ -2,13 +2,15 @@
 text (``format_value``), and lists in one cell (``split_list``, ``join_list``)."""
 
 import datetime
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from heritage.transfer.results import RowError
@@ -30,6 +32,52 @@ def format_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return force_str(value)
+
+
+# A date written only as precisely as it is known: "1998" (a year), "2003-05" (a month).
+PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+PRECISION_WORDS = {"year": gettext_lazy("year"), "month": gettext_lazy("month"), "day": gettext_lazy("day")}
+
+
+def parse_partial_date(raw):
+    """``(first day, "year" | "month")`` for a date written as a year or a year and month, else None.
+
+    The model keeps a partial date as its first day with a precision (``heritage.models.DatePrecision``)."""
+    match = PARTIAL_DATE.fullmatch(raw.strip()) if raw else None
+    if match is None:
+        return None
+    year, month = match.groups()
+    try:
+        return datetime.date(int(year), int(month or 1), 1), "month" if month else "year"
+    except ValueError:
+        return None
+
+
+def format_partial_iso(value, precision):
+    """A partial date as a file writes it, read back by ``parse_partial_date``: "1998", "2003-05", "2003-05-07"."""
+    if value is None:
+        return ""
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def rounded_decimal(raw, places):
+    """``raw`` rounded to ``places`` decimals as text when it has more, else None: a coordinate from a GIS tool
+    (40.123456789) is stored as precisely as the field keeps it (40.123457), not refused."""
+    dot = raw.find(".")
+    if dot < 0 or len(raw) - dot - 1 <= places:
+        return None
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        return None  # not a number: parse_field says so
+    if not value.is_finite():
+        return None
+    return format_value(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def split_list(text):

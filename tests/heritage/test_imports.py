@@ -328,7 +328,8 @@ def test_admin_import_previews_then_commits_all_rows(client, superuser, register
     page = response.content.decode()
     assert response.status_code == 200 and "Preview" in page
     assert response.context["result"].counts == {"new": 1, "invalid": 1}
-    assert "no monument type with slug “bad”" in page and 'name="confirm"' not in page
+    assert "monument_type: unknown monument type “bad”; known: Mosque (mosque)." in page
+    assert 'name="confirm"' not in page
     assert Monument.objects.count() == 1
 
     file = upload("m.csv", ["slug", "name", "monument_type"], [["", "Blue Mosque", "mosque"]])
