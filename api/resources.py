@@ -300,6 +300,7 @@ class MonumentResource(Resource):
                     "number": r.number,
                     "significance": r.significance,
                     "registered_on": iso(r.registered_on),
+                    "registered_precision": r.registered_precision,
                     "source": source_data(r.source, links) if r.source_id else None,
                 }
                 for r in m.registrations.all()
@@ -347,6 +348,7 @@ class MonumentResource(Resource):
                             "number": text(),
                             "significance": codes(Significance.choices),
                             "registered_on": date(nullable=True),
+                            "registered_precision": codes(DatePrecision.choices),
                             "source": ref("CitedSource", nullable=True),
                         }
                     )
@@ -394,6 +396,7 @@ class MeetingResource(Resource):
             "html_url": links.url("meetings:meeting_detail", m.slug),
             "title": m.title,
             "date": iso(m.date),
+            "end_date": iso(m.end_date),
             "date_precision": m.date_precision,
             "event": published_ref(m.event, "api:event_detail", links),
             "place": place_ref(m.place, links),
@@ -434,6 +437,7 @@ class MeetingResource(Resource):
                 "html_url": uri(),
                 "title": text(),
                 "date": date(),
+                "end_date": date(nullable=True),
                 "date_precision": codes(DatePrecision.choices),
                 "event": ref("RecordRef", nullable=True),
                 "place": ref("PlaceRef", nullable=True),

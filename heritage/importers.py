@@ -25,9 +25,10 @@ class SourceImport(TableImport):
         "notes",
     )
     required = ("title",)
+    partial_dates = {"published_on": "published_precision"}
     help = {
         "id": _("the source's number; leave blank for a new source (an existing source with the same URL is reused)"),
-        "published_on": _("YYYY-MM-DD; with precision month or year give the first day"),
+        "published_on": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
         "language": _("language code, e.g. en, az, es"),
     }
 

@@ -38,6 +38,23 @@ def format_partial_date(value, precision):
     return dateformat.format(value, pattern)
 
 
+def format_partial_date_range(start, end, precision):
+    """A span of dates as precisely as it was recorded: "5–7 October 2022", "30 September – 2 October 2022",
+    "30 December 2022 – 2 January 2023", "September–October 2022", "1998–1999"; one date when there is no end
+    or it is the start's day (month, year) again."""
+    if end is None or format_partial_date(start, precision) == format_partial_date(end, precision):
+        return format_partial_date(start, precision)
+    if precision == DatePrecision.YEAR:
+        return f"{start.year}–{end.year}"
+    if start.year == end.year:
+        if precision == DatePrecision.MONTH:
+            return f"{dateformat.format(start, 'F')}–{format_partial_date(end, precision)}"
+        if start.month == end.month:
+            return f"{start.day}–{format_partial_date(end, precision)}"
+        return f"{dateformat.format(start, 'j F')} – {format_partial_date(end, precision)}"
+    return f"{format_partial_date(start, precision)} – {format_partial_date(end, precision)}"
+
+
 def unique_slug(instance, text, field="slug", max_length=200):
     """A slug for ``text`` that no other row of the instance's model has yet, by transliteration
     (``heritage.transliteration.slugify``: "Qız qalası" → "qiz-qalasi"). Callers make one only for a record

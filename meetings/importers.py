@@ -69,14 +69,16 @@ class MeetingImport(TableImport):
 
     model = Meeting
     key = "slug"
-    fields = ("title", "date", "date_precision", "format", "summary", "account", "status")
+    fields = ("title", "date", "end_date", "date_precision", "format", "summary", "account", "status")
+    partial_dates = {"date": "date_precision", "end_date": "date_precision"}
     foreign_keys = {"event": (Event, "slug"), "place": (Place, "slug")}
     many_to_many = {"topics": (Topic, "slug"), "sources": (Source, "pk"), "monuments": (Monument, "slug")}
     required = ("title", "date")
     chunk_size = 500
     help = {
         "slug": _("the meeting's identifier in addresses; leave blank for a new meeting"),
-        "date": _("YYYY-MM-DD; with precision month or year give the first day"),
+        "date": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
+        "end_date": _("the last day of a visit of several days, written as the date is; blank for one day"),
         "topics": _("topic slugs"),
         "sources": _("ids of the sources that report the meeting"),
         "monuments": _("slugs of the monuments it concerned"),
