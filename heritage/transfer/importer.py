@@ -210,6 +210,7 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
                     checked_chunks.close()  # a failed write: the checking thread ends before the transaction
                 self.finish()
                 self.describe_changes(result.rows)
+                result.to_create = {label: names for label, names in self.to_create().items() if names}
             except ImportFileError as exc:
                 result.file_errors.append(str(exc))
             committed = not dry_run and not result.has_errors
@@ -736,6 +737,10 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
 
     def finish(self):
         pass
+
+    def to_create(self):
+        """What the import creates besides its rows, for the preview to list first: {plural label: [names]}."""
+        return {}
 
     def record_versions(self, objects):
         """Keep a version of each written record in one revision per import, as the admin would for a save

@@ -295,7 +295,7 @@ def test_meeting_import_matches_people_and_organizations_by_slug_and_never_dupli
         ["slug", "participants"],
         [[meeting.slug, "nobody-known | | | Minister |"]],
     )
-    assert "participants: no person with slug “nobody-known”." in result.invalid[0].errors
+    assert result.invalid[0].errors[0].startswith("participants: unknown person “nobody-known”; known: ")
     result = run(MeetingImport(cite_source=source), ["slug"], [[meeting.slug]], dry_run=False)
     assert result.counts == {"changed": 1}
     assert list(meeting.sources.all()) == [source]
