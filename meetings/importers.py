@@ -10,7 +10,7 @@ from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
 from heritage.transfer.slugs import slugs_for_name
-from heritage.transfer.values import format_value, split_list
+from heritage.transfer.values import choice_value, format_value, split_list
 from heritage.transliteration import fold
 from meetings.models import (
     Event,
@@ -18,7 +18,6 @@ from meetings.models import (
     Meeting,
     Organization,
     Outcome,
-    OutcomeKind,
     Participant,
     Person,
     Topic,
@@ -296,11 +295,13 @@ class MeetingImport(TableImport):
                     )
                     continue
                 kind, follow_up, parties, text = parts
-                if kind not in OutcomeKind.values:
-                    errors.append(_("outcomes: “%(kind)s” is not an outcome kind.") % {"kind": kind})
-                follow_up = follow_up or FollowUp.OPEN
-                if follow_up not in FollowUp.values:
-                    errors.append(_("outcomes: “%(value)s” is not a follow-up status.") % {"value": follow_up})
+                try:
+                    kind = choice_value(Outcome._meta.get_field("kind"), kind, "outcomes")
+                    follow_up = choice_value(
+                        Outcome._meta.get_field("follow_up"), follow_up or FollowUp.OPEN, "outcomes"
+                    )
+                except RowError as exc:
+                    errors += exc.messages
                 if not text:
                     errors.append(_("outcomes: the text is missing in “%(line)s”.") % {"line": line})
                 party_ids = frozenset(

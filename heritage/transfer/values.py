@@ -11,9 +11,12 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from django_countries.fields import CountryField
 
+from heritage.countries import country_code
 from heritage.transfer.results import RowError
+from heritage.transliteration import fold
 
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "f"}
@@ -154,7 +157,9 @@ def parse_field(model_field, raw, column):
             return model_field.get_default()
         return ""
     if isinstance(model_field, CountryField):
-        raw = raw.upper()
+        raw = country_code(raw, countries) or raw.upper()
+    elif model_field.choices:
+        raw = choice_value(model_field, raw, column)
     try:
         value = model_field.to_python(raw)
         model_field.validate(value, None)
@@ -162,6 +167,22 @@ def parse_field(model_field, raw, column):
     except ValidationError as exc:
         raise RowError([f"{column}: {m}" for m in exc.messages]) from exc
     return value
+
+
+def choice_value(model_field, raw, column):
+    """A choice given by its code or its label, case and diacritics aside ("National", "world"); anything else is
+    an error naming the value and listing the valid ones with their labels."""
+    choices = [(str(value), str(label)) for value, label in model_field.flatchoices if value not in ("", None)]
+    if raw in (value for value, _label in choices):
+        return raw
+    wanted = fold(raw.strip())
+    for value, label in choices:
+        if wanted in (fold(value), fold(label)):
+            return value
+    known = ", ".join(f"{value} ({label})" if fold(label) != fold(value) else value for value, label in choices)
+    raise RowError(
+        [_("%(column)s: “%(value)s” is not one of: %(known)s.") % {"column": column, "value": raw, "known": known}]
+    )
 
 
 def comparable(model_field, value):
