@@ -137,13 +137,21 @@ class MonumentImport(TableImport):
         changed = registration is None
         if registration is None:
             registration = self.instantiate(Registration, registry=registry)
-        values = {"number": number}
+        values, errors = {"number": number}, []
         if "significance" in raw:
-            values["significance"] = self.parse(
-                Registration._meta.get_field("significance"), raw["significance"], "significance"
-            )
+            try:
+                values["significance"] = self.parse(
+                    Registration._meta.get_field("significance"), raw["significance"], "significance"
+                )
+            except RowError as exc:
+                errors += exc.messages
         if "registered_on" in raw:
-            values["registered_on"], values["registered_precision"] = self.registration_date(raw["registered_on"])
+            try:
+                values["registered_on"], values["registered_precision"] = self.registration_date(raw["registered_on"])
+            except RowError as exc:
+                errors += exc.messages
+        if errors:
+            raise RowError(errors)
         for name, value in values.items():
             old = getattr(registration, name)
             if old != value:

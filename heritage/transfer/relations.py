@@ -43,10 +43,12 @@ class NameIndex:
         ]
         self.by_name = {}
         self.labels = []  # (label, slug) sorted by label
+        self.slugs = {}  # pk -> slug (or pk), to name the records an ambiguous name fits
         for row in model._default_manager.values_list(*columns):
             pk, name = row[0], row[1]
             slug = row[2] if "slug" in fields else ""
             self.labels.append((name, slug))
+            self.slugs[pk] = slug or str(pk)
             names = [name]
             if "alternative_names" in fields:
                 names += [line for line in (row[-1] or "").splitlines() if line.strip()]
@@ -100,8 +102,12 @@ class RelationLookup:
         else:
             pks = set()
         if len(pks) > 1:
-            records = model._default_manager.filter(pk__in=pks) if not self.offline else []
-            slugs = ", ".join(sorted(getattr(r, "slug", str(r.pk)) for r in records)) or str(len(pks))
+            if index is not None:
+                slugs = ", ".join(sorted(index.slugs[pk] for pk in pks))
+            else:
+                slugs = ", ".join(
+                    sorted(getattr(r, "slug", str(r.pk)) for r in model._default_manager.filter(pk__in=pks))
+                )
             raise RowError(
                 [
                     _("%(column)s: “%(value)s” names several %(models)s (%(slugs)s); give the slug of one.")
