@@ -485,20 +485,21 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
         guarded = hasattr(self.model, "publishing_changes")
         stored = self.model.publishing_snapshot(None if is_new else obj) if guarded else None
         written_precision = {}  # precision field -> the coarsest precision a date column is written with
+        partial_dates, decimals = self.partial_dates, self.decimal_places()
         for name in self.fields:
             if name not in raw:
                 continue
             model_field = self.model._meta.get_field(name)
             text = raw[name]
-            partial = parse_partial_date(text) if name in self.partial_dates else None
+            partial = parse_partial_date(text) if name in partial_dates else None
             try:
                 if partial is not None:
                     value, precision = partial
-                    field_name = self.partial_dates[name]
+                    field_name = partial_dates[name]
                     if PRECISION_RANK[precision] < PRECISION_RANK[written_precision.get(field_name, "day")]:
                         written_precision[field_name] = precision
                 else:
-                    value = self.parse(model_field, self.rounded(name, text), name)
+                    value = self.parse(model_field, self.rounded(name, text) if name in decimals else text, name)
             except RowError as exc:
                 errors += exc.messages
                 continue
