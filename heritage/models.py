@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -571,7 +572,12 @@ class Place(Searchable, Tracked):
     parent = models.ForeignKey(
         "self", verbose_name=_("inside"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    country = CountryField(_("country"), db_index=True)
+    country = CountryField(
+        _("country"),
+        blank=True,
+        db_index=True,
+        help_text=_("Blank for a place in no single country: a site across borders, the high seas."),
+    )
     latitude = LatitudeField(_("latitude"))
     longitude = LongitudeField(_("longitude"))
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -619,6 +625,8 @@ class Place(Searchable, Tracked):
                     Place.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     def get_absolute_url(self):
+        if not self.country:  # a place in no single country: the monuments there
+            return reverse("monuments:monument_list") + "?" + urlencode({"place": self.slug})
         return reverse("heritage:country_detail", args=[self.country.code])
 
     def search_document(self):

@@ -3,14 +3,12 @@
 import re
 
 from django.utils.translation import gettext as _
-from django_countries import countries
 
-from heritage.countries import country_code
 from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
 from heritage.transfer.slugs import slugs_for_name
-from heritage.transfer.values import choice_value, format_value, split_list
+from heritage.transfer.values import choice_value, format_value, parse_field, split_list
 from heritage.transliteration import fold
 from meetings.models import (
     Event,
@@ -239,16 +237,13 @@ class MeetingImport(TableImport):
         return {Person._meta.verbose_name_plural: [p.name for p in self.new_people.values()]}
 
     def _country(self, text, column, errors):
-        code = country_code(text, countries)
-        if text and not code:
-            errors.append(
-                _(
-                    "%(column)s: “%(value)s” is not a country; give its ISO 3166 code (AZ, FR) or English name "
-                    "(Azerbaijan), or a former country's (SU USSR, YU Yugoslavia, CS Czechoslovakia, DD GDR)."
-                )
-                % {"column": column, "value": text}
-            )
-        return code
+        if not text:
+            return ""
+        try:
+            return str(parse_field(Participant._meta.get_field("represented_country"), text, column))
+        except RowError as exc:
+            errors += exc.messages
+        return ""
 
     def build_extra(self, raw, pending):
         errors, changed = [], False

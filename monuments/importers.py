@@ -40,6 +40,16 @@ def refresh_current_conditions(monument_ids):
     )
 
 
+class MonumentTypeImport(TableImport):
+    """The vocabulary of monument types, for a file of monuments that names types the register lacks."""
+
+    model = MonumentType
+    key = "slug"
+    fields = ("name", "description")
+    required = ("name",)
+    help = {"slug": _("the type's identifier; leave blank for a new type to derive it from the name")}
+
+
 class MonumentImport(TableImport):
     model = Monument
     key = "slug"

@@ -157,7 +157,18 @@ def parse_field(model_field, raw, column):
             return model_field.get_default()
         return ""
     if isinstance(model_field, CountryField):
-        raw = country_code(raw, countries) or raw.upper()
+        code = country_code(raw, countries)
+        if not code:
+            raise RowError(
+                [
+                    _(
+                        "%(column)s: “%(value)s” is not a country; give its ISO 3166 code (AZ, FR) or English name "
+                        "(Azerbaijan), or a former country's (SU USSR, YU Yugoslavia, CS Czechoslovakia, DD GDR)."
+                    )
+                    % {"column": column, "value": raw}
+                ]
+            )
+        raw = code
     elif model_field.choices:
         raw = choice_value(model_field, raw, column)
     try:

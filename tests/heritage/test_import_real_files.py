@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from heritage.models import Place
 from meetings.models import Meeting, Participant, Person
 from monuments.importers import MonumentImport
 from monuments.models import Monument, Registration
@@ -262,3 +263,45 @@ def test_the_meeting_form_refuses_an_end_before_the_start(client, superuser):
     )
     assert "The end date cannot be before the date." in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+# Types and places ----------------------------------------------------------------------------------------------
+
+
+def test_types_and_places_imported_first_then_the_list_naming_them(tmp_path, client, capsys):
+    """The countries of a heritage list and its types go in from files of their own (no admin form per record);
+    a site across borders is a place in no single country."""
+    types = write_csv(tmp_path, ["Name", "Description"], [["Fortress", ""], ["Rock art", "Petroglyphs"]], "t.csv")
+    call_command("import_monument_types", types)
+    places = write_csv(
+        tmp_path,
+        ["Name", "Kind", "Country", "Parent"],
+        [
+            ["Azerbaijan", "country", "AZ", ""],
+            ["Absheron", "region", "Azerbaijan", "Azerbaijan"],  # its parent by name, from the row above
+            ["Struve Geodetic Arc", "site", "", ""],  # ten countries, none of them its own
+        ],
+        "p.csv",
+    )
+    call_command("import_places", places)
+    arc, absheron = Place.objects.get(name="Struve Geodetic Arc"), Place.objects.get(name="Absheron")
+    assert arc.country == "" and absheron.parent.name == "Azerbaijan" and absheron.country == "AZ"
+    assert absheron.path == f"{absheron.parent.path}{absheron.pk}/"  # "everything inside Azerbaijan" finds it
+
+    rows = [["Struve Arc point", "Fortress", "Struve Geodetic Arc", "59.05694444", "24.35", "World Heritage List",
+             "1187", "World", "2005"]]  # fmt: skip
+    call_command("import_monuments", write_csv(tmp_path, HERITAGE_HEADER, rows, "m.csv"), verbosity=0)
+    point = Monument.objects.get()
+    point.status = "published"
+    point.save()
+    page = client.get(point.get_absolute_url())
+    assert page.status_code == 200 and "Struve Geodetic Arc" in page.content.decode()
+    assert client.get(reverse("api:monument_detail", args=[point.slug])).json()["place"]["country"] is None
+
+    bad = write_csv(tmp_path, ["name", "country", "parent"], [["X", "Atlantis", ""], ["Y", "", "Nowhere"]], "b.csv")
+    with pytest.raises(CommandError):
+        call_command("import_places", bad)
+    err = capsys.readouterr().err
+    assert "row 2 : country: “Atlantis” is not a country" in err
+    assert "row 3 : parent: unknown place “Nowhere”; known: " in err
+    assert Place.objects.count() == 3

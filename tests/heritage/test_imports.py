@@ -11,13 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from reversion.models import Version
 
-from heritage.importers import SourceImport
-from heritage.models import PublishStatus, Source
+from heritage.importers import PlaceImport, SourceImport
+from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.files import csv_lines, read_rows, write_xlsx
 from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Meeting, Organization, Participant, Person
-from monuments.importers import AssessmentImport, MonumentImport
-from monuments.models import ConditionAssessment, Monument, Registration
+from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
+from monuments.models import ConditionAssessment, Monument, MonumentType, Registration
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,8 @@ def test_export_then_import_of_every_model_changes_nothing(demo, register, fmt):
         (PersonImport, Person.objects.all()),
         (OrganizationImport, Organization.objects.all()),
         (SourceImport, Source.objects.all()),
+        (PlaceImport, Place.objects.all()),
+        (MonumentTypeImport, MonumentType.objects.all()),
     ]
     for importer_class, queryset in cases:
         before = list(importer_class().export_rows(queryset))
@@ -583,6 +585,8 @@ ADMIN_IMPORTS = [
     ("meetings", "person", PersonImport, Person),
     ("meetings", "organization", OrganizationImport, Organization),
     ("heritage", "source", SourceImport, Source),
+    ("heritage", "place", PlaceImport, Place),
+    ("monuments", "monumenttype", MonumentTypeImport, MonumentType),
 ]
 
 
