@@ -211,9 +211,10 @@ class MeetingImport(TableImport):
             return None, role
         name, title = split_title(text)
         for candidate in (text, name) if name else (text,):
-            pk = self.cache_lookup(Person, "slug", {candidate}).get(candidate)
+            # prepare() looked up every name of the chunk, with and without its title, and their slugs.
+            pk = self.people.get(candidate)
             for slug in slugs_for_name(candidate):
-                pk = pk or self.cache_lookup(Person, "slug", {slug}).get(slug)
+                pk = pk or self.people.get(slug)
             try:
                 pk = pk or self.match_name("participants", Person, candidate)
             except RowError as exc:

@@ -305,3 +305,27 @@ def test_types_and_places_imported_first_then_the_list_naming_them(tmp_path, cli
     assert "row 2 : country: “Atlantis” is not a country" in err
     assert "row 3 : parent: unknown place “Nowhere”; known: " in err
     assert Place.objects.count() == 3
+
+
+def test_a_list_of_visits_through_the_admin_lists_who_will_be_created_first(client, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:meetings_meeting_import")
+    header = ",".join(VISITS_HEADER)
+    lines = "\n".join(",".join(f'"{cell}"' for cell in row) for row in VISITS_ROWS)
+    file = SimpleUploadedFile("visits.csv", f"{header}\n{lines}\n".encode())
+    response = client.post(url, {"file": file})
+    page = response.content.decode()
+    assert response.context["result"].counts == {"new": 5}
+    created = page.index("The import will also create")
+    assert created < page.index('id="import-counts"')  # before anything else of the preview
+    assert "People (4): Ilham Aliyev, Josip Broz Tito, Mikhail Gorbachev, Erich Honecker" in page
+    assert Person.objects.count() == 0 and Meeting.objects.count() == 0
+    response = client.post(url, {"token": response.context["token"], "confirm": "1"})
+    assert response.status_code == 302
+    assert sorted(Person.objects.values_list("name", flat=True)) == [
+        "Erich Honecker",
+        "Ilham Aliyev",
+        "Josip Broz Tito",
+        "Mikhail Gorbachev",
+    ]
+    assert Meeting.objects.count() == 5 and Participant.objects.count() == 5
