@@ -404,10 +404,13 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
         model_field = cls.model._meta.get_field(column)
         if column in cls.foreign_keys:
             model, lookup = cls.foreign_keys[column]
-            hint = _("Give the %(lookup)s of a %(model)s.") % {
-                "lookup": _("number") if lookup == "pk" else lookup,
-                "model": model._meta.verbose_name,
-            }
+            if lookup == "slug":
+                hint = _("Give the name or slug of a %(model)s.") % {"model": model._meta.verbose_name}
+            else:
+                hint = _("Give the %(lookup)s of a %(model)s.") % {
+                    "lookup": _("number") if lookup == "pk" else lookup,
+                    "model": model._meta.verbose_name,
+                }
         elif model_field.choices:
             hint = _("One of: %(values)s.") % {"values": ", ".join(str(value) for value, _label in model_field.choices)}
         elif isinstance(model_field, models.DateField) and column in cls.partial_dates:

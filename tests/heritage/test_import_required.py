@@ -144,7 +144,8 @@ def test_the_messages_say_what_a_valid_value_is(tmp_path, capsys, valid_row):
     with pytest.raises(CommandError):
         call_command("import_monuments", write_csv(tmp_path, header, rows), verbosity=0)
     assert (
-        "monument_type: required, but the cell is empty. Give the slug of a monument type." in capsys.readouterr().err
+        "monument_type: required, but the cell is empty. Give the name or slug of a monument type."
+        in capsys.readouterr().err
     )
     header, rows = rows_without("assessments", "source", valid_row, empty_cell=False)
     with pytest.raises(CommandError):
