@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.importer import TableImport
+from heritage.transfer.preview import Mentions
 from heritage.transfer.results import RowError
 from heritage.transfer.slugs import slugs_for_name
 from heritage.transfer.values import choice_value, format_value, parse_field, split_list
@@ -318,20 +319,15 @@ class MeetingImport(TableImport):
         return changed
 
     def participant_lines(self, participants):
-        """Participants as the preview shows them: "person | organization | description | role | country"."""
-        people = {p.pk: p.name for p in self.new_people.values() if p.pk}
-        return "; ".join(
-            " | ".join(
-                [
-                    who.name if isinstance(who, Person) else people.get(who, str(who or "")),
-                    str(org or ""),
-                    description,
-                    role,
-                    country,
-                ]
-            ).rstrip(" |")
-            for who, org, description, role, country in participants
-        )
+        """Participants as the preview shows them, "person | organization | description | role | country" a line,
+        the records named when the preview is described (``Mentions``)."""
+        parts = Mentions()
+        for number, (person, organization, description, role, country) in enumerate(participants):
+            if number:
+                parts.append("; ")
+            parts.append(person.name if isinstance(person, Person) else (Person, person))
+            parts += [" | ", (Organization, organization), f" | {description} | {role} | {country}"]
+        return parts
 
     def create_people(self, pendings):
         """Create the people the chunk's participants name and the register lacks, with the status of the first

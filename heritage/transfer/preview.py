@@ -14,6 +14,11 @@ def header_key(text):
     return "_".join(text.strip().lower().replace("-", " ").split())
 
 
+class Mentions(list):
+    """A changed value as text naming related records: parts that are text, or ``(model, pk)`` named when the
+    preview is described (``describe_changes``), e.g. a meeting's participants "Ilham Aliyev | | | President"."""
+
+
 class RowPreview:
     """``TableImport``'s notes and changes of the row being built (``self.notes``, ``self.changes``)."""
 
@@ -58,7 +63,11 @@ class RowPreview:
         for row in rows:
             for _c, *values in row.changes:
                 for value in values:
-                    if isinstance(value, tuple):
+                    if isinstance(value, Mentions):
+                        for part in value:
+                            if isinstance(part, tuple) and part[1] is not None:
+                                wanted.setdefault(part[0], set()).add(part[1])
+                    elif isinstance(value, tuple):
                         pks = value[1] if isinstance(value[1], set | frozenset | list) else {value[1]}
                         wanted.setdefault(value[0], set()).update(pk for pk in pks if pk is not None)
         names = {
@@ -67,6 +76,13 @@ class RowPreview:
         }
 
         def text(value):
+            if isinstance(value, Mentions):
+                return "".join(
+                    (names[part[0]].get(part[1], "") if part[1] is not None else "")
+                    if isinstance(part, tuple)
+                    else part
+                    for part in value
+                )
             if isinstance(value, tuple):
                 model, pks = value
                 if not isinstance(pks, set | frozenset | list):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from heritage.models import Place
+from meetings.importers import MeetingImport
 from meetings.models import Meeting, Participant, Person
 from monuments.importers import MonumentImport
 from monuments.models import Monument, Registration
@@ -329,3 +330,22 @@ def test_a_list_of_visits_through_the_admin_lists_who_will_be_created_first(clie
         "Mikhail Gorbachev",
     ]
     assert Meeting.objects.count() == 5 and Participant.objects.count() == 5
+
+
+def test_the_preview_of_a_changed_meeting_names_its_participants_before_and_after():
+    meeting = f.MeetingFactory(title="Talks", slug="talks", date=datetime.date(2022, 10, 5))
+    anar = f.PersonFactory(name="Anar Karimov", slug="anar-karimov")
+    f.ParticipantFactory(meeting=meeting, person=anar, role="Minister", represented_country="AZ")
+    result = run(
+        MeetingImport(),
+        ["slug", "end_date", "participants"],
+        [["talks", "2022-10-07", "Anar Karimov | | | Minister | AZ\nAudrey Azoulay | | | Director-General | FR"]],
+    )
+    assert result.counts == {"changed": 1}
+    changes = {column: (old, new) for column, old, new in result.rows[0].changes}
+    assert changes["end_date"] == ("", "2022-10-07")
+    assert changes["participants"] == (
+        "Anar Karimov |  |  | Minister | AZ",
+        "Anar Karimov |  |  | Minister | AZ; Audrey Azoulay |  |  | Director-General | FR",
+    )
+    assert result.to_create == {"people": ["Audrey Azoulay"]}
