@@ -157,7 +157,13 @@ SCHEMAS = {
     ),
     "RecordRef": obj({"slug": text(), "name": text(), "api_url": uri()}),
     "PlaceRef": obj(
-        {"slug": text(), "name": text(), "kind": codes(PlaceKind.choices), "country": text(), "api_url": uri()}
+        {
+            "slug": text(),
+            "name": text(),
+            "kind": codes(PlaceKind.choices),
+            "country": text(nullable=True),
+            "api_url": uri(),
+        }
     ),
 }
 
@@ -191,7 +197,7 @@ def place_ref(place, links):
         "slug": place.slug,
         "name": place.name,
         "kind": place.kind,
-        "country": place.country.code,
+        "country": or_none(place.country.code),
         "api_url": links.url("api:place_detail", place.slug),
     }
 
@@ -285,7 +291,7 @@ class MonumentResource(Resource):
             "type": {"slug": m.monument_type.slug, "name": m.monument_type.name},
             "religious_affiliation": or_none(m.religious_affiliation),
             "place": place_ref(m.place, links),
-            "country": m.place.country.code if m.place_id else None,
+            "country": or_none(m.place.country.code) if m.place_id else None,
             "latitude": point[0] if point else None,
             "longitude": point[1] if point else None,
             "coordinates_approximate": bool(point and m.location_sensitive),
@@ -300,6 +306,7 @@ class MonumentResource(Resource):
                     "number": r.number,
                     "significance": r.significance,
                     "registered_on": iso(r.registered_on),
+                    "registered_precision": r.registered_precision,
                     "source": source_data(r.source, links) if r.source_id else None,
                 }
                 for r in m.registrations.all()
@@ -347,6 +354,7 @@ class MonumentResource(Resource):
                             "number": text(),
                             "significance": codes(Significance.choices),
                             "registered_on": date(nullable=True),
+                            "registered_precision": codes(DatePrecision.choices),
                             "source": ref("CitedSource", nullable=True),
                         }
                     )
@@ -396,6 +404,7 @@ class MeetingResource(Resource):
             "html_url": links.url("meetings:meeting_detail", m.slug),
             "title": m.title,
             "date": iso(m.date),
+            "end_date": iso(m.end_date),
             "date_precision": m.date_precision,
             "event": published_ref(m.event, "api:event_detail", links),
             "place": place_ref(m.place, links),
@@ -436,6 +445,7 @@ class MeetingResource(Resource):
                 "html_url": uri(),
                 "title": text(),
                 "date": date(),
+                "end_date": date(nullable=True),
                 "date_precision": codes(DatePrecision.choices),
                 "event": ref("RecordRef", nullable=True),
                 "place": ref("PlaceRef", nullable=True),
@@ -606,7 +616,7 @@ class PlaceResource(Resource):
             "alternative_names": split_names(p.alternative_names),
             "kind": p.kind,
             "parent": place_ref(p.parent, links),
-            "country": p.country.code,
+            "country": or_none(p.country.code),
             "latitude": float(p.latitude) if p.latitude is not None else None,
             "longitude": float(p.longitude) if p.longitude is not None else None,
             "updated_at": iso(p.updated_at),
@@ -621,7 +631,7 @@ class PlaceResource(Resource):
                 "alternative_names": array(text()),
                 "kind": codes(PlaceKind.choices),
                 "parent": ref("PlaceRef", nullable=True),
-                "country": text(),
+                "country": text(nullable=True),
                 "latitude": number(nullable=True, minimum=-90, maximum=90),
                 "longitude": number(nullable=True, minimum=-180, maximum=180),
                 "updated_at": datetime_(),

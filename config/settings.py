@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from heritage import logs, reporting
+from heritage.countries import FORMER_COUNTRIES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -269,6 +270,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates: Django's format for each language, English's own here (config/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
+# Countries that no longer exist (ISO 3166-3: USSR, Yugoslavia, Czechoslovakia, the GDR…) can be represented at a
+# historical meeting: django-countries knows them besides today's (heritage/countries.py).
+COUNTRIES_OVERRIDE = FORMER_COUNTRIES
 USE_I18N = True
 USE_TZ = True
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import TrackedAdmin
 from heritage.admin_proposals import ProposalAdmin
-from heritage.importers import SourceImport
+from heritage.importers import PlaceImport, SourceImport
 from heritage.models import Place, Proposal, Source
 
 admin.site.register(Proposal, ProposalAdmin)
@@ -55,7 +55,8 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
+class PlaceAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
+    importer_class = PlaceImport
     list_display = ("name", "kind", "parent", "country")
     list_filter = ("kind", "country")
     list_select_related = ("parent", "parent__parent")  # a place's name shows its parent's: "Shusha, Karabakh"

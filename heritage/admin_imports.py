@@ -112,10 +112,14 @@ class ImportExportAdminMixin:
             form.add_error("file", _("The uploaded file has expired. Upload it again."))
             return TemplateResponse(request, "admin/heritage/import.html", context)
         importer = self.importer_class(user=request.user, cite_source=form.cleaned_data["cite_source"])
+        sheet, workbook = form.cleaned_data["sheet"], {}
         with handle:
-            result = importer.run(read_rows(handle, token), dry_run=not confirm)
-        if result.committed or result.has_errors:
-            import_files.delete(token)  # imported, or nothing to confirm: a corrected file is uploaded again
+            result = importer.run(read_rows(handle, token, sheet=sheet, info=workbook), dry_run=not confirm)
+        result.sheet, result.other_sheets = workbook.get("sheet", ""), workbook.get("other_sheets", [])
+        if result.committed or (result.has_errors and not result.other_sheets):
+            # Imported, or nothing to confirm: a corrected file is uploaded again. A workbook with other sheets is
+            # kept for "Preview another sheet" (the wrong sheet is the likeliest error); purged as any upload.
+            import_files.delete(token)
         if result.committed:
             self.message_user(
                 request,
@@ -126,7 +130,9 @@ class ImportExportAdminMixin:
             return redirect(changelist)
         context.update(
             result=result,
-            form=ImportForm(initial={"token": token, "cite_source": request.POST.get("cite_source")}),
+            form=ImportForm(
+                initial={"token": token, "cite_source": request.POST.get("cite_source"), "sheet": result.sheet}
+            ),
             token=token,
             confirm_failed=confirm,
         )

@@ -18,6 +18,12 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (.csv or .xlsx)"), required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+    sheet = forms.CharField(
+        label=_("Sheet (of an .xlsx workbook)"),
+        required=False,
+        max_length=100,
+        help_text=_("Its name; blank: the first sheet. The preview says which sheet it read and offers the others."),
+    )
     cite_source = forms.IntegerField(
         label=_("Cite this source in every imported record"),
         required=False,

@@ -1,9 +1,9 @@
-"""The spreadsheet importer of the core's records: sources (``SourceImport``). The importers of monuments and
-meetings are in their apps' ``importers.py``."""
+"""The spreadsheet importers of the core's records: sources (``SourceImport``) and places (``PlaceImport``). The
+importers of monuments and meetings are in their apps' ``importers.py``."""
 
 from django.utils.translation import gettext as _
 
-from heritage.models import Source
+from heritage.models import Place, Source
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
 
@@ -25,9 +25,10 @@ class SourceImport(TableImport):
         "notes",
     )
     required = ("title",)
+    partial_dates = {"published_on": "published_precision"}
     help = {
         "id": _("the source's number; leave blank for a new source (an existing source with the same URL is reused)"),
-        "published_on": _("YYYY-MM-DD; with precision month or year give the first day"),
+        "published_on": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
         "language": _("language code, e.g. en, az, es"),
     }
 
@@ -44,3 +45,29 @@ class SourceImport(TableImport):
             return found
         # The same URL is the same source: never a second record for one article.
         return self.by_url.get(raw.get("url")) if raw.get("url") else None
+
+
+class PlaceImport(TableImport):
+    """Places with their parents: a row may name as parent a place of an earlier row (a country, then its
+    regions), so rows are checked and written one at a time; a place without a country is one in no single
+    country (a site across borders)."""
+
+    model = Place
+    key = "slug"
+    fields = ("name", "alternative_names", "kind", "country", "latitude", "longitude")
+    foreign_keys = {"parent": (Place, "slug")}
+    required = ("name",)
+    chunk_size = 1
+    help = {
+        "slug": _("the place's identifier; leave blank for a new place to derive it from the name"),
+        "alternative_names": _("other names, one per line"),
+        "country": _("ISO 3166 code or English name (AZ, Azerbaijan); blank for a place in no single country"),
+        "parent": _("the place it lies in: slug or name, given in an earlier row or already in the register"),
+    }
+
+    def write(self, pendings, search=None):
+        super().write(pendings, search=None)
+        # Each place's stored path ("/3/17/") follows its parent's: Place.save() keeps it (and moves what lies
+        # inside a moved place); files of places are small, so one save per written place.
+        for pending in pendings:
+            pending.obj.save(update_fields=["path"])

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from reversion.models import Revision
@@ -46,8 +47,29 @@ def format_partial_date(value, precision):
     if value is None:
         return ""
     pattern = {DatePrecision.YEAR: "Y", DatePrecision.MONTH: "YEAR_MONTH_FORMAT"}.get(precision, "DATE_FORMAT")
+    return _in_language(value, pattern)
+
+
+def _in_language(value, pattern):
     text = formats.date_format(value, pattern)
     return text.lower() if translation.get_language() in LOWER_CASE_MONTHS else text
+
+
+def format_partial_date_range(start, end, precision):
+    """A span of dates as precisely as it was recorded: "5–7 October 2022", "30 September – 2 October 2022",
+    "30 December 2022 – 2 January 2023", "September–October 2022", "1998–1999"; one date when there is no end
+    or it is the start's day (month, year) again."""
+    if end is None or format_partial_date(start, precision) == format_partial_date(end, precision):
+        return format_partial_date(start, precision)
+    if precision == DatePrecision.YEAR:
+        return f"{start.year}–{end.year}"
+    if start.year == end.year:
+        if precision == DatePrecision.MONTH:
+            return f"{_in_language(start, 'F')}–{format_partial_date(end, precision)}"
+        if start.month == end.month:
+            return f"{start.day}–{format_partial_date(end, precision)}"
+        return f"{_in_language(start, 'MONTH_DAY_FORMAT')} – {format_partial_date(end, precision)}"
+    return f"{format_partial_date(start, precision)} – {format_partial_date(end, precision)}"
 
 
 def unique_slug(instance, text, field="slug", max_length=200):
@@ -676,7 +698,12 @@ class Place(Searchable, Tracked):
     parent = models.ForeignKey(
         "self", verbose_name=_("inside"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    country = CountryField(_("country"), db_index=True)
+    country = CountryField(
+        _("country"),
+        blank=True,
+        db_index=True,
+        help_text=_("Blank for a place in no single country: a site across borders, the high seas."),
+    )
     latitude = LatitudeField(_("latitude"))
     longitude = LongitudeField(_("longitude"))
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -724,6 +751,8 @@ class Place(Searchable, Tracked):
                     Place.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     def get_absolute_url(self):
+        if not self.country:  # a place in no single country: the monuments there
+            return reverse("monuments:monument_list") + "?" + urlencode({"place": self.slug})
         return reverse("heritage:country_detail", args=[self.country.code])
 
     def search_document(self):

@@ -32,7 +32,7 @@ class MeetingFeed(FilteredFeed):
     def item_description(self, item):
         # Atom sends the summary as type="html", which feed readers render: the text must arrive as escaped HTML.
         # The summary is the register's own sentence, and says so; the sources follow, as on the record page.
-        parts = []
+        parts = [f"<p>{escape(gettext('Date'))}: {escape(item.date_display)}</p>"]
         if item.summary:
             parts.append(
                 f"<p><em>{escape(gettext('Summary in the register’s own words:'))}</em> {escape(item.summary)}</p>"

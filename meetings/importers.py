@@ -1,20 +1,23 @@
 """Workflows on meetings: importing people, organizations and meetings (with participants and outcomes)."""
 
+import re
+
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from heritage import review
 from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.importer import TableImport
+from heritage.transfer.preview import Mentions
 from heritage.transfer.results import RowError
-from heritage.transfer.values import format_value
+from heritage.transfer.slugs import slugs_for_name
+from heritage.transfer.values import choice_value, format_value, parse_field, split_list
+from heritage.transliteration import fold
 from meetings.models import (
     Event,
     FollowUp,
     Meeting,
     Organization,
     Outcome,
-    OutcomeKind,
     Participant,
     Person,
     Topic,
@@ -22,6 +25,44 @@ from meetings.models import (
 from monuments.models import Monument
 
 FIELD_SEPARATOR = "|"
+
+# Titles a list of visits writes before a visitor's name ("President Ilham Aliyev", "Queen Elizabeth II"): a
+# person is matched and created without it, and it becomes the participant's role (unless a role is given).
+# Longest first, so that "Prime Minister" is not read as "Prime" + "Minister …". Also "Name, title" and
+# "Name (title)" (``split_title``).
+TITLES = sorted(
+    [
+        "President", "Vice President", "Vice-President", "Prime Minister", "Deputy Prime Minister", "Premier",
+        "Chancellor", "Federal Chancellor", "King", "Queen", "Emperor", "Empress", "Crown Prince", "Crown Princess",
+        "Prince", "Princess", "Grand Duke", "Grand Duchess", "Emir", "Amir", "Sheikh", "Sultan", "Shah", "Pope",
+        "General Secretary", "General", "Chairman", "Chairwoman", "Minister", "Foreign Minister", "Governor-General",
+        "Secretary-General", "Secretary General", "Secretary of State", "Marshal", "Field Marshal", "Colonel",
+        "Speaker", "Mayor", "Senator", "Ambassador", "Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms",
+        "H.E.", "His Excellency", "Her Excellency", "His Majesty", "Her Majesty", "His Highness", "Her Highness",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+TITLE_WORDS = "|".join(re.escape(t.rstrip(".")) for t in TITLES)
+LEADING_TITLE = re.compile(rf"(?i)^((?:{TITLE_WORDS})\.?)\s+(?=\S)")
+TRAILING_TITLE = re.compile(r"^(?P<name>[^,(]+?)\s*(?:,\s*(?P<comma>.+)|\((?P<paren>[^)]+)\))$")
+
+
+SLUG_SHAPED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def split_title(text):
+    """``(name, title)`` of a visitor written with a title: "President Ilham Aliyev" → ("Ilham Aliyev",
+    "President"); "Ilham Aliyev, President of Azerbaijan" and "Ilham Aliyev (President of Azerbaijan)" →
+    ("Ilham Aliyev", "President of Azerbaijan"). ("", "") when ``text`` carries no title."""
+    text = text.strip()
+    if match := TRAILING_TITLE.match(text):
+        return match["name"].strip(), (match["comma"] or match["paren"]).strip()
+    titles = []
+    while match := LEADING_TITLE.match(text):
+        titles.append(match[1])
+        text = text[match.end() :]
+    return (text, " ".join(titles)) if titles else ("", "")
 
 
 class PersonImport(TableImport):
@@ -70,24 +111,35 @@ class MeetingImport(TableImport):
 
     model = Meeting
     key = "slug"
-    fields = ("title", "date", "date_precision", "format", "summary", "account", "status")
+    fields = ("title", "date", "end_date", "date_precision", "format", "summary", "account", "status")
+    partial_dates = {"date": "date_precision", "end_date": "date_precision"}
     foreign_keys = {"event": (Event, "slug"), "place": (Place, "slug")}
     many_to_many = {"topics": (Topic, "slug"), "sources": (Source, "pk"), "monuments": (Monument, "slug")}
     required = ("title", "date")
     chunk_size = 500
     help = {
         "slug": _("the meeting's identifier in addresses; leave blank for a new meeting"),
-        "date": _("YYYY-MM-DD; with precision month or year give the first day"),
+        "date": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
+        "end_date": _("the last day of a visit of several days, written as the date is; blank for one day"),
         "topics": _("topic slugs"),
         "sources": _("ids of the sources that report the meeting"),
         "monuments": _("slugs of the monuments it concerned"),
-        "participants": _("one per line: person slug | organization slug | description | role | country code"),
+        "participants": _(
+            "one per line: person | organization | description | role | country; a person or an organization by "
+            "slug or name (a person not found is created, listed first in the preview), a country by ISO code or "
+            "English name, former countries too (SU, YU, CS, DD)"
+        ),
+        "participant": _(
+            "a participant by name (or slug), several separated by “;”, a title before the name allowed "
+            "(“President Ilham Aliyev”): another way to give participants, e.g. a visitor column"
+        ),
+        "participant_country": _("the country the participant(s) of “participant” represented: code or name"),
         "outcomes": _("one per line: kind | follow-up | party organization slugs, comma-separated | text"),
     }
 
     @classmethod
     def extra_columns(cls):
-        return ["participants", "outcomes"]
+        return ["participants", "outcomes", "participant", "participant_country"]
 
     def export_queryset(self, queryset):
         return (
@@ -115,7 +167,7 @@ class MeetingImport(TableImport):
             )
             for o in obj.outcomes.all()
         )
-        return [participants, outcomes]
+        return [participants, outcomes, "", ""]  # participant(s) are in "participants"
 
     def prepare(self, chunk):
         super().prepare(chunk)
@@ -134,42 +186,91 @@ class MeetingImport(TableImport):
                 people.add(parts[0])
                 if len(parts) > 1:
                     organizations.add(parts[1])
+            people.update(split_list(raw.get("participant", "")))
             for line in raw.get("outcomes", "").splitlines():
                 parts = line.split(FIELD_SEPARATOR, 3)
                 if len(parts) > 2:
                     organizations.update(s.strip() for s in parts[2].split(","))
+        people |= {split_title(text)[0] for text in people} - {""}
+        people |= {slug for text in people for slug in slugs_for_name(text)}
+        organizations |= {slug for text in organizations for slug in slugs_for_name(text)}
         self.people = self.cache_lookup(Person, "slug", people - {""})
         self.organizations = self.cache_lookup(Organization, "slug", organizations - {""})
+        # People a file names that are not in the register: created once each, before the participants.
+        self.new_people = getattr(self, "new_people", {})
 
     def _lookup(self, cache, model, slug, column, errors):
         if not slug:
             return None
-        pk = cache.get(slug) or self.cache_lookup(model, "slug", {slug}).get(slug)
-        if pk is None:
-            errors.append(
-                _("%(column)s: no %(model)s with slug “%(slug)s”.")
-                % {"column": column, "model": model._meta.verbose_name, "slug": slug}
-            )
-        return pk
+        try:
+            return self.find_related(column, model, "slug", slug)
+        except RowError as exc:
+            errors += exc.messages
+        return None
+
+    def _person(self, text, role, errors):
+        """The participant's person and role: a person found by slug or name (with or without the title written
+        before it), or a new one (``new_people``: one per name in the import, created by ``write_extra``)."""
+        if not text:
+            return None, role
+        name, title = split_title(text)
+        for candidate in (text, name) if name else (text,):
+            # prepare() looked up every name of the chunk, with and without its title, and their slugs.
+            pk = self.people.get(candidate)
+            for slug in slugs_for_name(candidate):
+                pk = pk or self.people.get(slug)
+            try:
+                pk = pk or self.match_name("participants", Person, candidate)
+            except RowError as exc:
+                errors += exc.messages
+                return None, role
+            if pk is not None:
+                return pk, role or (title if candidate == name else "")
+        if SLUG_SHAPED.fullmatch(text):  # a slug that names no one, not a name to create a person under
+            errors.append(self.unknown_message("participants", Person, "slug", text))
+            return None, role
+        name = name or text
+        person = self.new_people.get(fold(name))
+        if person is None:
+            if len(name) > Person._meta.get_field("name").max_length:
+                errors.append(_("participants: the name “%(name)s” is too long.") % {"name": name})
+                return None, role
+            person = self.new_people[fold(name)] = Person(name=name)
+        return person, role or title
+
+    def to_create(self):
+        return {Person._meta.verbose_name_plural: [p.name for p in self.new_people.values()]}
+
+    def _country(self, text, column, errors):
+        if not text:
+            return ""
+        try:
+            return str(parse_field(Participant._meta.get_field("represented_country"), text, column))
+        except RowError as exc:
+            errors += exc.messages
+        return ""
 
     def build_extra(self, raw, pending):
         errors, changed = [], False
         meeting = pending.obj
-        if "participants" in raw:
+        if "participants" in raw or "participant" in raw:
             wanted = []
-            for line in raw["participants"].splitlines():
-                if not line.strip():
-                    continue
+            lines = [line for line in raw.get("participants", "").splitlines() if line.strip()]
+            country_column = "participant_country" if "participant_country" in raw else "participants"
+            visitors = [
+                FIELD_SEPARATOR.join([name, "", "", "", raw.get("participant_country", "")])
+                for name in split_list(raw.get("participant", ""))
+            ]
+            for number, line in enumerate(lines + visitors):
+                column = "participants" if number < len(lines) else country_column
                 parts = [x.strip() for x in line.split(FIELD_SEPARATOR)]
                 if len(parts) > 5:
                     errors.append(_("participants: too many “|” in “%(line)s”.") % {"line": line})
                     continue
                 person, organization, description, role, country = parts + [""] * (5 - len(parts))
-                person_id = self._lookup(self.people, Person, person, "participants", errors)
+                person_id, role = self._person(person, role, errors)
                 organization_id = self._lookup(self.organizations, Organization, organization, "participants", errors)
-                country = country.upper()
-                if country and country not in countries:
-                    errors.append(_("participants: “%(code)s” is not a country code.") % {"code": country})
+                country = self._country(country, column, errors)
                 if not (person or organization or description):
                     errors.append(_("participants: name a person, an organization, or describe the participants."))
                 wanted.append((person_id, organization_id, description, role, country))
@@ -179,6 +280,8 @@ class MeetingImport(TableImport):
             ]
             if wanted != current:
                 pending.extra["participants"] = wanted
+                if not pending.is_new:
+                    self.noted_change("participants", self.participant_lines(current), self.participant_lines(wanted))
                 changed = True
         if "outcomes" in raw:
             wanted = []
@@ -192,11 +295,13 @@ class MeetingImport(TableImport):
                     )
                     continue
                 kind, follow_up, parties, text = parts
-                if kind not in OutcomeKind.values:
-                    errors.append(_("outcomes: “%(kind)s” is not an outcome kind.") % {"kind": kind})
-                follow_up = follow_up or FollowUp.OPEN
-                if follow_up not in FollowUp.values:
-                    errors.append(_("outcomes: “%(value)s” is not a follow-up status.") % {"value": follow_up})
+                try:
+                    kind = choice_value(Outcome._meta.get_field("kind"), kind, "outcomes")
+                    follow_up = choice_value(
+                        Outcome._meta.get_field("follow_up"), follow_up or FollowUp.OPEN, "outcomes"
+                    )
+                except RowError as exc:
+                    errors += exc.messages
                 if not text:
                     errors.append(_("outcomes: the text is missing in “%(line)s”.") % {"line": line})
                 party_ids = frozenset(
@@ -230,7 +335,34 @@ class MeetingImport(TableImport):
             if message := review.change_refused(outcome, self.user, True):
                 errors.append(_("outcomes: “%(text)s”: %(message)s") % {"text": outcome.text[:60], "message": message})
 
+    def participant_lines(self, participants):
+        """Participants as the preview shows them, "person | organization | description | role | country" a line,
+        the records named when the preview is described (``Mentions``)."""
+        parts = Mentions()
+        for number, (person, organization, description, role, country) in enumerate(participants):
+            if number:
+                parts.append("; ")
+            parts.append(person.name if isinstance(person, Person) else (Person, person))
+            parts += [" | ", (Organization, organization), f" | {description} | {role} | {country}"]
+        return parts
+
+    def create_people(self, pendings):
+        """Create the people the chunk's participants name and the register lacks, with the status of the first
+        meeting naming them when the importer may publish people (else as drafts), and record their versions."""
+        may_publish = self.user is None or self.user.has_perm("meetings.publish_person")
+        created = []
+        for pending in pendings:
+            for person, *_rest in pending.extra.get("participants", []):
+                if isinstance(person, Person) and person.pk is None:
+                    published = pending.obj.status == PublishStatus.PUBLISHED
+                    person.status = PublishStatus.PUBLISHED if may_publish and published else PublishStatus.DRAFT
+                    person.created_by = person.updated_by = self.user
+                    person.save()
+                    created.append(person)
+        self.record_versions(created)
+
     def write_extra(self, pendings):
+        self.create_people(pendings)
         stale, fresh, outcome_writes = [], [], []
         for pending in pendings:
             meeting = pending.obj
@@ -239,7 +371,7 @@ class MeetingImport(TableImport):
                 fresh += [
                     Participant(
                         meeting_id=meeting.pk,
-                        person_id=person,
+                        person_id=person.pk if isinstance(person, Person) else person,
                         organization_id=organization,
                         description=description,
                         role=role,

@@ -16,7 +16,7 @@ from heritage.models import (
     ReviewedQuerySet,
     Searchable,
     Tracked,
-    format_partial_date,
+    format_partial_date_range,
     review_indexes,
     search_indexes,
     split_names,
@@ -298,6 +298,12 @@ class Meeting(SluggedMixin, Searchable, Publishable):
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of a visit of several days; blank for one day. Same precision as the date."),
+    )
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
     )
@@ -328,10 +334,20 @@ class Meeting(SluggedMixin, Searchable, Publishable):
             models.Index(fields=["status", "-date", "id"], name="meeting_status_date_id"),
             *search_indexes("meeting"),
         ]
-        constraints = [models.CheckConstraint(condition=~models.Q(title=""), name="meeting_title_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="meeting_title_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("date")),
+                name="meeting_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the date."),
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        validate_order(self, "date", "end_date", _("The end date cannot be before the date."))
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.slug])
@@ -371,7 +387,8 @@ class Meeting(SluggedMixin, Searchable, Publishable):
 
     @property
     def date_display(self):
-        return format_partial_date(self.date, self.date_precision)
+        """ "5 October 2022", or for several days "5–7 October 2022" (``format_partial_date_range``)."""
+        return format_partial_date_range(self.date, self.end_date, self.date_precision)
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from heritage.admin_mixins import (
 )
 from heritage.admin_review import ReviewedAdminMixin, ReviewedInlineMixin
 from monuments.admin_filters import HasAssessmentFilter, StaleAssessmentFilter
-from monuments.importers import AssessmentImport, MonumentImport
+from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
 from monuments.models import (
     ConditionAssessment,
     Monument,
@@ -95,7 +95,8 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
 
 
 @admin.register(MonumentType)
-class MonumentTypeAdmin(TrackedAdmin):
+class MonumentTypeAdmin(ImportExportAdminMixin, TrackedAdmin):
+    importer_class = MonumentTypeImport
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
 

@@ -10,7 +10,7 @@ from heritage.models import Place, Source
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
-from heritage.transfer.values import format_value
+from heritage.transfer.values import format_partial_iso, parse_partial_date
 from monuments.models import (
     Condition,
     ConditionAssessment,
@@ -21,6 +21,7 @@ from monuments.models import (
 )
 
 REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
+REGISTRATION_COLUMN_OF = {"number": "registration_number", "registered_precision": "registered_on"}
 
 
 def refresh_current_conditions(monument_ids):
@@ -37,6 +38,16 @@ def refresh_current_conditions(monument_ids):
         # The records changed: the API's updated_since must see them (Monument.refresh_current_condition).
         updated_at=timezone.now(),
     )
+
+
+class MonumentTypeImport(TableImport):
+    """The vocabulary of monument types, for a file of monuments that names types the register lacks."""
+
+    model = MonumentType
+    key = "slug"
+    fields = ("name", "description")
+    required = ("name",)
+    help = {"slug": _("the type's identifier; leave blank for a new type to derive it from the name")}
 
 
 class MonumentImport(TableImport):
@@ -68,7 +79,7 @@ class MonumentImport(TableImport):
         "registry": _("the register the monument is entered in, e.g. “State register of immovable monuments”"),
         "registration_number": _("the number in that register"),
         "significance": _("world, national or local"),
-        "registered_on": _("date of registration, YYYY-MM-DD"),
+        "registered_on": _("date of registration: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
         "current_condition": _("the latest condition assessment's condition"),
     }
 
@@ -83,7 +94,12 @@ class MonumentImport(TableImport):
         registrations = list(obj.registrations.all())
         first = registrations[0] if registrations else None
         values = (
-            [first.registry, first.number, first.significance, format_value(first.registered_on)]
+            [
+                first.registry,
+                first.number,
+                first.significance,
+                format_partial_iso(first.registered_on, first.registered_precision),
+            ]
             if first
             else ["", "", "", ""]
         )
@@ -131,18 +147,40 @@ class MonumentImport(TableImport):
         changed = registration is None
         if registration is None:
             registration = self.instantiate(Registration, registry=registry)
-        values = {"number": number}
-        for column, name in (("significance", "significance"), ("registered_on", "registered_on")):
-            if column in raw:
-                values[name] = self.parse(Registration._meta.get_field(name), raw[column], column)
+        values, errors = {"number": number}, []
+        if "significance" in raw:
+            try:
+                values["significance"] = self.parse(
+                    Registration._meta.get_field("significance"), raw["significance"], "significance"
+                )
+            except RowError as exc:
+                errors += exc.messages
+        if "registered_on" in raw:
+            try:
+                values["registered_on"], values["registered_precision"] = self.registration_date(raw["registered_on"])
+            except RowError as exc:
+                errors += exc.messages
+        if errors:
+            raise RowError(errors)
         for name, value in values.items():
-            if getattr(registration, name) != value:
+            old = getattr(registration, name)
+            if old != value:
+                if not registration._state.adding:
+                    self.noted_change(REGISTRATION_COLUMN_OF.get(name, name), old, value)
                 setattr(registration, name, value)
                 changed = True
         if not registration.significance:
             raise RowError([_("significance: required with a registration (world, national or local).")])
         pending.extra["registration"] = registration
         return changed
+
+    def registration_date(self, text):
+        """``(date, precision)`` of a registration date cell: "1998" is the year 1998, not its 1 January."""
+        partial = parse_partial_date(text)
+        if partial is not None:
+            return partial
+        value = self.parse(Registration._meta.get_field("registered_on"), text, "registered_on")
+        return value, "day" if value is not None else Registration._meta.get_field("registered_precision").default
 
     def copy_new_extra(self, checked):
         new = self.registrations_to_write(checked.pendings)[0]
@@ -164,7 +202,7 @@ class MonumentImport(TableImport):
 
     def write_extra(self, pendings):
         new, changed = self.registrations_to_write(pendings)
-        fields = ["number", "significance", "registered_on"]
+        fields = ["number", "significance", "registered_on", "registered_precision"]
         self.write_objects(Registration, new, changed, fields, data=self.copies.get(Registration))
         self.record_versions(new + changed)
 
@@ -173,6 +211,7 @@ class AssessmentImport(TableImport):
     model = ConditionAssessment
     key = "id"
     fields = ("observed_on", "observed_precision", "condition", "evidence_kind", "description", "assessed_by")
+    partial_dates = {"observed_on": "observed_precision"}
     foreign_keys = {"monument": (Monument, "slug"), "source": (Source, "pk")}
     required = ("monument", "observed_on", "condition", "evidence_kind", "source", "assessed_by")
     chunk_size = 2000

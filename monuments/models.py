@@ -479,6 +479,13 @@ class Registration(models.Model):
     number = models.CharField(_("registration number"), max_length=100)
     significance = models.CharField(_("significance"), max_length=10, choices=Significance.choices, db_index=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registered_precision = models.CharField(
+        _("precision of the registration date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("A date known only as a year or a month is stored as its first day with this precision."),
+    )
     source = models.ForeignKey(
         "heritage.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -504,6 +511,11 @@ class Registration(models.Model):
 
     def get_significance_display(self):
         return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
+
+    @property
+    def registered_display(self):
+        """The registration date as precisely as it is known: "12 May 2001", "May 2001" or "2001"."""
+        return format_partial_date(self.registered_on, self.registered_precision)
 
 
 class ConditionAssessment(Reviewed, models.Model):

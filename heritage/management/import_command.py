@@ -24,8 +24,9 @@ class ImportCommand(BaseCommand):
             help="username the import is recorded under; their permissions apply (an Editor cannot publish)",
         )
         parser.add_argument("--source", type=int, help="id of a source every imported record cites")
+        parser.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: its first)")
 
-    def handle(self, *args, file, dry_run, user, source, verbosity, **options):
+    def handle(self, *args, file, dry_run, user, source, verbosity, sheet=None, **options):
         if user:
             try:
                 user = get_user_model().objects.get(username=user)
@@ -47,9 +48,12 @@ class ImportCommand(BaseCommand):
         def progress(rows, seconds):
             report.step(rows - report.done)
 
+        workbook = {}
         with handle:
             try:
-                result = importer.run(read_rows(handle, file), dry_run=dry_run, progress=progress)
+                result = importer.run(
+                    read_rows(handle, file, sheet=sheet, info=workbook), dry_run=dry_run, progress=progress
+                )
             except DatabaseError as exc:
                 if not importer.connection_lost():
                     raise
@@ -57,10 +61,26 @@ class ImportCommand(BaseCommand):
                 report.finish()
                 raise CommandError(importer.lost_connection_message()) from exc
         report.finish()
+        if workbook.get("sheet"):
+            others = ", ".join(f"“{n}”" for n in workbook["other_sheets"])
+            self.stdout.write(
+                _("Read the sheet “%(sheet)s”.") % {"sheet": workbook["sheet"]}
+                + (" " + _("Other sheets (--sheet NAME): %(sheets)s.") % {"sheets": others} if others else "")
+            )
         for message in result.file_errors:
             self.stderr.write(self.style.ERROR(message))
+        for name, names in result.to_create.items():
+            self.stdout.write(
+                _("To be created, %(what)s (%(count)s): %(names)s")
+                % {"what": name, "count": len(names), "names": ", ".join(names)}
+            )
         for row in result.invalid[:SHOWN_ERRORS]:
             self.stderr.write(self.style.ERROR(f"row {row.number} {row.key}: " + "; ".join(row.errors)))
+        noted = [row for row in result.rows if row.notes][:SHOWN_ERRORS]
+        for row in noted:
+            self.stdout.write(f"row {row.number} {row.key}: " + "; ".join(row.notes))
+        if result.noted > len(noted):
+            self.stdout.write(f"… and {result.noted - len(noted)} more rows with notes")
         if result.counts[INVALID] > SHOWN_ERRORS:
             self.stderr.write(f"… and {result.counts[INVALID] - SHOWN_ERRORS} more invalid rows")
         summary = ", ".join(f"{result.counts[k]} {k}" for k in ("new", "changed", "unchanged", "invalid"))

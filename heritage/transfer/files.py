@@ -118,11 +118,12 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def read_rows(fileobj, name):
+def read_rows(fileobj, name, sheet=None, info=None):
     """Yield ``(row number as the spreadsheet shows it, {column: text})`` for each data row, streaming.
 
-    The header is row 1. Blank rows are skipped. The first sheet of a workbook is the data; others (such as the
-    template's column notes) are ignored.
+    The header is row 1. Blank rows are skipped. A workbook's data is the sheet named ``sheet``, by default its
+    first; ``info`` (a dict), when given, is told which sheet was read (``"sheet"``) and the workbook's others
+    (``"other_sheets"``), for the preview to say so and offer them.
     """
     kind = file_format(name)
     if kind == "csv":
@@ -152,7 +153,7 @@ def read_rows(fileobj, name):
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from exc
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        rows = _sheet(book, sheet, info).iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             raise ImportFileError(_("The file is empty."))
@@ -168,7 +169,22 @@ def read_rows(fileobj, name):
         book.close()
 
 
-# Writing files -------------------------------------------------------------------------------------------------
+def _sheet(book, name, info):
+    """The sheet of ``book`` called ``name`` (case aside), or its first; unknown: an error listing the sheets."""
+    names = book.sheetnames
+    if name:
+        found = [n for n in names if n == name] or [n for n in names if n.casefold() == name.strip().casefold()]
+        if not found:
+            raise ImportFileError(
+                _("The workbook has no sheet “%(sheet)s”; its sheets: %(sheets)s.")
+                % {"sheet": name, "sheets": ", ".join(f"“{n}”" for n in names)}
+            )
+        name = found[0]
+    else:
+        name = names[0]
+    if info is not None:
+        info["sheet"], info["other_sheets"] = name, [n for n in names if n != name]
+    return book[name]
 
 
 # Writing files -------------------------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ from heritage.transfer.bulk import copy_insert
 from heritage.transfer.exports import rows_in_a_transaction
 from heritage.transfer.files import ImportFileError
 from heritage.transfer.pipeline import Pipeline
+from heritage.transfer.preview import RowPreview, header_key
 from heritage.transfer.process import collector_paused, quick_thread_switches
+from heritage.transfer.relations import RelationLookup
 from heritage.transfer.results import (
     CHANGED,
     INVALID,
@@ -40,13 +42,21 @@ from heritage.transfer.results import (
     RowResult,
 )
 from heritage.transfer.slugs import SlugAllocation, slugs_for_name
-from heritage.transfer.values import comparable, format_value, join_list, parse_field, split_list
+from heritage.transfer.values import (
+    PRECISION_RANK,
+    comparable,
+    format_value,
+    join_list,
+    parse_field,
+    parse_partial_date,
+    split_list,
+)
 
 # Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
 IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
 
 
-class TableImport(Pipeline, SlugAllocation):
+class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
     """Base class: subclasses set ``model``, ``key``, ``fields``, ``foreign_keys``, ``many_to_many``."""
 
     model = None
@@ -57,6 +67,8 @@ class TableImport(Pipeline, SlugAllocation):
     readonly = ()  # exported columns that an import ignores
     help = {}  # column -> what it means, for the template and the import page
     required = ()
+    # A date column -> the field of its precision: "1998" is a year, "2003-05" a month (``parse_partial_date``).
+    partial_dates = {}
     chunk_size = 1000
     # Check the next chunk in a second thread while this one is written (``_checked_in_parallel``). Only for
     # importers whose ``prepare()`` loads everything ``build()`` reads, and whose rows never refer to records
@@ -75,6 +87,9 @@ class TableImport(Pipeline, SlugAllocation):
         self.parsed = {}
         self._unchecked = None
         self.fields_to_clean, self.valid_values = {}, set()
+        self.written = {}  # column -> its header as the file writes it, where they differ ("Monument type")
+        self.notes, self.changes = [], []  # of the row being built (``build``)
+        self._decimal_places = None
         self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
         self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
         self.reserved, self.copies, self.versions = {}, {}, {}
@@ -168,12 +183,18 @@ class TableImport(Pipeline, SlugAllocation):
         except ImportFileError as exc:
             result.file_errors.append(str(exc))
             return result
-        unknown = [h for h in header if h and h not in self.columns()]
+        columns = set(self.columns())
+        renamed = {h: header_key(h) for h in header if h and h not in columns and header_key(h) in columns}
+        unknown = [h for h in header if h and h not in columns and h not in renamed]
         if unknown:
             result.file_errors.append(
                 _("Unknown column(s): %(columns)s. The template lists the columns.") % {"columns": ", ".join(unknown)}
             )
             return result
+        if renamed:
+            self.written = {column: h for h, column in renamed.items()}
+            rows = ((number, {renamed.get(k, k): v for k, v in raw.items()}) for number, raw in rows)
+            header = [renamed.get(h, h) for h in header]
         self.header = set(header)
         self.copy_ahead = self.pipelined and connections[router.db_for_write(self.model)].vendor == "postgresql"
         with transaction.atomic(), collector_paused(), quick_thread_switches(self.pipelined):
@@ -188,6 +209,8 @@ class TableImport(Pipeline, SlugAllocation):
                 finally:
                     checked_chunks.close()  # a failed write: the checking thread ends before the transaction
                 self.finish()
+                self.describe_changes(result.rows)
+                result.to_create = {label: names for label, names in self.to_create().items() if names}
             except ImportFileError as exc:
                 result.file_errors.append(str(exc))
             committed = not dry_run and not result.has_errors
@@ -240,10 +263,15 @@ class TableImport(Pipeline, SlugAllocation):
             try:
                 pending, changed = self.build(raw, number)
             except RowError as exc:
-                checked.rows.append(RowResult(number, INVALID, key, exc.messages))
+                checked.rows.append(RowResult(number, INVALID, key, self.as_written(exc.messages)))
                 continue
             status = NEW if pending.is_new else CHANGED if changed else UNCHANGED
-            checked.rows.append(RowResult(number, status, key or format_value(getattr(pending.obj, self.key))))
+            row = RowResult(number, status, key or format_value(getattr(pending.obj, self.key)))
+            if self.notes:
+                row.notes = self.as_written(self.notes)
+            if status == CHANGED:
+                row.changes = [(self.written.get(c, c), old, new) for c, old, new in self.changes]
+            checked.rows.append(row)
             if status != UNCHANGED:
                 checked.pendings.append(pending)
                 checked.numbers.append(number)
@@ -312,7 +340,11 @@ class TableImport(Pipeline, SlugAllocation):
                 wanted.update(split_list(value) if column in self.many_to_many else [value] if value else [])
             if lookup == "slug":  # resolve() tries a name's slugs too
                 wanted |= {slug for text in wanted for slug in slugs_for_name(text)}
-            self.cache_lookup(model, lookup, wanted)
+            found = self.cache_lookup(model, lookup, wanted)
+            if lookup == "slug" and any(
+                text not in found and not any(s in found for s in slugs_for_name(text)) for text in wanted
+            ):
+                self.names_of(model)  # read here: the checking thread matches names and lists known values
             if column in self.foreign_keys:
                 self.prefetch_related_records(column, wanted)
 
@@ -344,19 +376,21 @@ class TableImport(Pipeline, SlugAllocation):
 
     def resolve(self, column, text):
         model, lookup = {**self.foreign_keys, **self.many_to_many}[column]
+        return self.find_related(column, model, lookup, text)
+
+    def find_related(self, column, model, lookup, text):
+        """The pk of the ``model`` record ``text`` names: by ``lookup`` (slug or pk), by a name's slugs, then by
+        its name (``match_name``); else a RowError naming the value and the known ones."""
         pk = self.cache_lookup(model, lookup, {text}).get(text)
         if pk is None and lookup == "slug":
             # Spreadsheets name things ("Mosque", "Baku"); their slug is usually the slugified name.
             for slug in slugs_for_name(text):
                 if pk is None and slug != text:
                     pk = self.cache_lookup(model, lookup, {slug}).get(slug)
+            if pk is None:
+                pk = self.match_name(column, model, text)
         if pk is None:
-            raise RowError(
-                [
-                    _("%(column)s: no %(model)s with %(lookup)s “%(value)s”.")
-                    % {"column": column, "model": model._meta.verbose_name, "lookup": lookup, "value": text}
-                ]
-            )
+            raise RowError([self.unknown_message(column, model, lookup, text)])
         return pk
 
     @classmethod
@@ -370,12 +404,17 @@ class TableImport(Pipeline, SlugAllocation):
         model_field = cls.model._meta.get_field(column)
         if column in cls.foreign_keys:
             model, lookup = cls.foreign_keys[column]
-            hint = _("Give the %(lookup)s of a %(model)s.") % {
-                "lookup": _("number") if lookup == "pk" else lookup,
-                "model": model._meta.verbose_name,
-            }
+            if lookup == "slug":
+                hint = _("Give the name or slug of a %(model)s.") % {"model": model._meta.verbose_name}
+            else:
+                hint = _("Give the %(lookup)s of a %(model)s.") % {
+                    "lookup": _("number") if lookup == "pk" else lookup,
+                    "model": model._meta.verbose_name,
+                }
         elif model_field.choices:
             hint = _("One of: %(values)s.") % {"values": ", ".join(str(value) for value, _label in model_field.choices)}
+        elif isinstance(model_field, models.DateField) and column in cls.partial_dates:
+            hint = _("Give a date: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known.")
         elif isinstance(model_field, models.DateField):
             hint = _("Give a date, YYYY-MM-DD.")
         else:
@@ -434,6 +473,7 @@ class TableImport(Pipeline, SlugAllocation):
                     ]
                 )
             self.seen_keys[key] = number
+        self.notes, self.changes = [], []
         obj = self.find_existing(raw)
         is_new = obj is None
         if is_new:
@@ -447,18 +487,33 @@ class TableImport(Pipeline, SlugAllocation):
         changed = False
         guarded = hasattr(self.model, "publishing_changes")
         stored = self.model.publishing_snapshot(None if is_new else obj) if guarded else None
+        written_precision = {}  # precision field -> the coarsest precision a date column is written with
+        partial_dates, decimals = self.partial_dates, self.decimal_places()
         for name in self.fields:
             if name not in raw:
                 continue
             model_field = self.model._meta.get_field(name)
+            text = raw[name]
+            partial = parse_partial_date(text) if name in partial_dates else None
             try:
-                value = self.parse(model_field, raw[name], name)
+                if partial is not None:
+                    value, precision = partial
+                    field_name = partial_dates[name]
+                    if PRECISION_RANK[precision] < PRECISION_RANK[written_precision.get(field_name, "day")]:
+                        written_precision[field_name] = precision
+                else:
+                    value = self.parse(model_field, self.rounded(name, text) if name in decimals else text, name)
             except RowError as exc:
                 errors += exc.messages
                 continue
-            if comparable(model_field, getattr(obj, model_field.attname)) != comparable(model_field, value):
+            old = getattr(obj, model_field.attname)
+            if comparable(model_field, old) != comparable(model_field, value):
+                if not is_new:
+                    self.noted_change(name, old, value)
                 setattr(obj, model_field.attname, value)
                 changed = True
+        for field_name, precision in written_precision.items():
+            changed |= self.apply_precision(obj, field_name, precision, raw, errors, is_new)
         for name in self.foreign_keys:
             if name not in raw:
                 continue
@@ -469,6 +524,8 @@ class TableImport(Pipeline, SlugAllocation):
                 errors += exc.messages
                 continue
             if getattr(obj, model_field.attname) != pk:
+                if not is_new:
+                    self.noted_change(name, getattr(obj, model_field.attname), pk, related=model_field.related_model)
                 setattr(obj, model_field.attname, pk)
                 changed = True
         pending = Pending(obj, is_new)
@@ -496,7 +553,10 @@ class TableImport(Pipeline, SlugAllocation):
             obj.slug = self.allocate_slug(getattr(obj, getattr(obj, "slug_source", "name")))
         self.validate(obj, parsed=[name for name in self.fields if name in raw])
         for name, wanted in pending.m2m.items():
-            if wanted - self.current_m2m(obj, name):
+            if added := wanted - self.current_m2m(obj, name):
+                if not is_new:
+                    related = self.model._meta.get_field(name).related_model
+                    self.noted_change(name, self.current_m2m(obj, name), self.current_m2m(obj, name) | added, related)
                 changed = True
         return pending, changed
 
@@ -681,6 +741,10 @@ class TableImport(Pipeline, SlugAllocation):
 
     def finish(self):
         pass
+
+    def to_create(self):
+        """What the import creates besides its rows, for the preview to list first: {plural label: [names]}."""
+        return {}
 
     def record_versions(self, objects):
         """Keep a version of each written record in one revision per import, as the admin would for a save

@@ -22,6 +22,8 @@ class RowResult:
     status: str
     key: str = ""
     errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what was adjusted to be stored ("rounded 40.123456789 to …")
+    changes: list = field(default_factory=list)  # (column, stored value, value in the file) of a changed row
 
 
 @dataclass
@@ -32,9 +34,15 @@ class ImportResult:
     file_errors: list = field(default_factory=list)
     committed: bool = False
     seconds: float = 0.0
+    noted: int = 0  # rows with notes, all of them (``rows`` keeps the notes of the first PREVIEW_ROWS)
+    sheet: str = ""  # the workbook sheet read, and the workbook's other sheets (``heritage.transfer.files``)
+    other_sheets: list = field(default_factory=list)
+    to_create: dict = field(default_factory=dict)  # what the import will create besides its rows: label -> names
 
     def add(self, row):
         self.counts[row.status] += 1
+        if row.notes:
+            self.noted += 1
         if len(self.rows) < PREVIEW_ROWS:
             self.rows.append(row)
         if row.status == INVALID and len(self.invalid) < MAX_REPORTED_ERRORS:

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from heritage.importers import SourceImport
-from heritage.models import PublishStatus, Source
+from heritage.importers import PlaceImport, SourceImport
+from heritage.models import Place, PublishStatus, Source
 from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Meeting, Organization, Person
-from monuments.importers import AssessmentImport, MonumentImport
-from monuments.models import ConditionAssessment, Monument
+from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
+from monuments.models import ConditionAssessment, Monument, MonumentType
 from tests import factories as f
 from tests.heritage import test_imports
 from tests.heritage.test_imports import upload, write_csv
@@ -46,6 +46,14 @@ IMPORTS = {
         {"name": "A museum", "kind": "museum"},
     ),
     "sources": ("import_sources", "heritage_source", SourceImport, Source, {"title": "A report", "author": "Me"}),
+    "places": ("import_places", "heritage_place", PlaceImport, Place, {"name": "Qubadlı", "kind": "district"}),
+    "monument types": (
+        "import_monument_types",
+        "monuments_monumenttype",
+        MonumentTypeImport,
+        MonumentType,
+        {"name": "Caravanserai", "description": "An inn"},
+    ),
 }
 CASES = [(what, column) for what, (_c, _u, importer, *_rest) in IMPORTS.items() for column in importer.required]
 
@@ -136,7 +144,8 @@ def test_the_messages_say_what_a_valid_value_is(tmp_path, capsys, valid_row):
     with pytest.raises(CommandError):
         call_command("import_monuments", write_csv(tmp_path, header, rows), verbosity=0)
     assert (
-        "monument_type: required, but the cell is empty. Give the slug of a monument type." in capsys.readouterr().err
+        "monument_type: required, but the cell is empty. Give the name or slug of a monument type."
+        in capsys.readouterr().err
     )
     header, rows = rows_without("assessments", "source", valid_row, empty_cell=False)
     with pytest.raises(CommandError):

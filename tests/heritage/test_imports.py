@@ -11,13 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from reversion.models import Version
 
-from heritage.importers import SourceImport
-from heritage.models import PublishStatus, Source
+from heritage.importers import PlaceImport, SourceImport
+from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.files import csv_lines, read_rows, write_xlsx
 from meetings.importers import MeetingImport, OrganizationImport, PersonImport
 from meetings.models import Meeting, Organization, Participant, Person
-from monuments.importers import AssessmentImport, MonumentImport
-from monuments.models import ConditionAssessment, Monument, Registration
+from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
+from monuments.models import ConditionAssessment, Monument, MonumentType, Registration
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,8 @@ def test_export_then_import_of_every_model_changes_nothing(demo, register, fmt):
         (PersonImport, Person.objects.all()),
         (OrganizationImport, Organization.objects.all()),
         (SourceImport, Source.objects.all()),
+        (PlaceImport, Place.objects.all()),
+        (MonumentTypeImport, MonumentType.objects.all()),
     ]
     for importer_class, queryset in cases:
         before = list(importer_class().export_rows(queryset))
@@ -295,7 +297,7 @@ def test_meeting_import_matches_people_and_organizations_by_slug_and_never_dupli
         ["slug", "participants"],
         [[meeting.slug, "nobody-known | | | Minister |"]],
     )
-    assert "participants: no person with slug “nobody-known”." in result.invalid[0].errors
+    assert result.invalid[0].errors[0].startswith("participants: unknown person “nobody-known”; known: ")
     result = run(MeetingImport(cite_source=source), ["slug"], [[meeting.slug]], dry_run=False)
     assert result.counts == {"changed": 1}
     assert list(meeting.sources.all()) == [source]
@@ -328,7 +330,8 @@ def test_admin_import_previews_then_commits_all_rows(client, superuser, register
     page = response.content.decode()
     assert response.status_code == 200 and "Preview" in page
     assert response.context["result"].counts == {"new": 1, "invalid": 1}
-    assert "no monument type with slug “bad”" in page and 'name="confirm"' not in page
+    assert "monument_type: unknown monument type “bad”; known: Mosque (mosque)." in page
+    assert 'name="confirm"' not in page
     assert Monument.objects.count() == 1
 
     file = upload("m.csv", ["slug", "name", "monument_type"], [["", "Blue Mosque", "mosque"]])
@@ -582,6 +585,8 @@ ADMIN_IMPORTS = [
     ("meetings", "person", PersonImport, Person),
     ("meetings", "organization", OrganizationImport, Organization),
     ("heritage", "source", SourceImport, Source),
+    ("heritage", "place", PlaceImport, Place),
+    ("monuments", "monumenttype", MonumentTypeImport, MonumentType),
 ]
 
 
