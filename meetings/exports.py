@@ -27,7 +27,6 @@ EXPORT_COLUMNS = [
     "url",
     "title",
     "date",
-    "end_date",
     "date_precision",
     "event",
     "place",
@@ -39,6 +38,8 @@ EXPORT_COLUMNS = [
     "outcomes",
     "sources",
     "updated_at",
+    # Added after the first release: new columns go last, so a script reading by position keeps working.
+    "end_date",
 ]
 
 

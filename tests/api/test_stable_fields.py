@@ -58,6 +58,7 @@ MEETING_CSV = [
     "outcomes",
     "sources",
     "updated_at",
+    "end_date",
 ]
 # The JSON and GeoJSON exports carry the CSV's fields (GeoJSON's coordinates are its geometry).
 MONUMENT_GEOJSON = set(MONUMENT_CSV) - {"latitude", "longitude"}
@@ -90,6 +91,7 @@ API = {
         "api_url",
         "date",
         "date_precision",
+        "end_date",
         "event",
         "format",
         "html_url",

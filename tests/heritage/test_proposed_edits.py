@@ -150,10 +150,12 @@ def test_inline_rows_are_proposed_and_applied(client, editor, publisher, mosque)
         "registrations-0-registry": "National list",
         "registrations-0-number": "102",
         "registrations-0-significance": registration.significance,
+        "registrations-0-registered_precision": "day",
         "registrations-1-monument": mosque.pk,
         "registrations-1-registry": "World list",
         "registrations-1-number": "W-7",
         "registrations-1-significance": "world",
+        "registrations-1-registered_precision": "day",
     }
     propose(client, editor, mosque, **data)
     registration.refresh_from_db()
@@ -298,6 +300,7 @@ def test_a_proposal_no_longer_valid_applies_nothing_and_says_why(client, editor,
         "registrations-0-registry": "World list",
         "registrations-0-number": "W-7",
         "registrations-0-significance": "world",
+        "registrations-0-registered_precision": "day",
     }
     propose(client, editor, mosque, name="Renamed", **data)
     proposal = Proposal.objects.get()
