@@ -32,7 +32,7 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
     date_hierarchy = "published_on"
     fieldsets = (
         (None, {"fields": ("kind", "title", "publisher", "author", ("published_on", "published_precision"))}),
-        (None, {"fields": ("url", "archived_url", "language", "cites", "notes")}),
+        (None, {"fields": ("url", "archived_url", ("retrieved_on", "licence"), "language", "cites", "notes")}),
         (_("Start from this source"), {"fields": ("start_here",)}),
         ("", {"fields": TrackedAdmin.readonly_fields, "classes": ("collapse",)}),
     )

@@ -13,6 +13,7 @@ from heritage import uploads
 from heritage.models import (
     AnyOf,
     DatePrecision,
+    ExternalIdentifier,
     LatitudeField,
     LongitudeField,
     Publishable,
@@ -24,6 +25,8 @@ from heritage.models import (
     Tracked,
     coordinate_constraints,
     format_partial_date,
+    identifier_constraints,
+    identifier_indexes,
     review_indexes,
     search_indexes,
     split_names,
@@ -477,7 +480,10 @@ class Registration(models.Model):
     )
     registry = models.CharField(_("registry"), max_length=200)
     number = models.CharField(_("registration number"), max_length=100)
-    significance = models.CharField(_("significance"), max_length=10, choices=Significance.choices, db_index=True)
+    # Blank when the register's extract does not say (the state register extract from Wikidata gives none).
+    significance = models.CharField(
+        _("significance"), max_length=10, choices=Significance.choices, blank=True, db_index=True
+    )
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     source = models.ForeignKey(
         "heritage.Source", verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -504,6 +510,23 @@ class Registration(models.Model):
 
     def get_significance_display(self):
         return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
+
+
+class MonumentIdentifier(ExternalIdentifier):
+    """A monument's identifier in another catalogue (its Wikidata item, Commons category…): ``heritage.identifiers``."""
+
+    record_field = "monument"
+
+    monument = models.ForeignKey(
+        Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="identifiers"
+    )
+
+    class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        ordering = ["monument", "scheme", "value"]
+        indexes = identifier_indexes("monument")
+        constraints = identifier_constraints("monument")
 
 
 class ConditionAssessment(Reviewed, models.Model):
