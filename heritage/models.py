@@ -475,6 +475,7 @@ class SourceKind(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")
     SATELLITE_IMAGERY = "satellite_imagery", _("Satellite imagery")
     PHOTO = "photo", _("Photograph")
+    DATABASE = "database", _("Database")
     OTHER = "other", _("Other")
 
 

@@ -351,7 +351,7 @@ def test_admin_import_refuses_a_bad_token_and_a_wrong_file_type(client, superuse
     response = client.post(url, {"token": "../../settings.py", "confirm": "1"})
     assert response.status_code == 200 and "Choose a file" in response.content.decode()
     response = client.post(url, {"file": SimpleUploadedFile("people.pdf", b"%PDF")})
-    assert "Upload a .csv or .xlsx file." in response.content.decode()
+    assert "Upload a .csv, .xlsx or .geojson file." in response.content.decode()
 
 
 def test_admin_import_from_a_source_cites_it(client, editor):
