@@ -7,9 +7,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
-from heritage.admin_mixins import TrackedAdmin
+from heritage.admin_mixins import IdentifierInline, TrackedAdmin
 from heritage.importers import SourceImport
-from heritage.models import Place, Source
+from heritage.models import IdentifierScheme, Place, PlaceIdentifier, Source
 
 # What staff can start from a source: (admin URL name, the field that cites it, label).
 START_FROM_SOURCE = (
@@ -51,8 +51,19 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
         )
 
 
+@admin.register(IdentifierScheme)
+class IdentifierSchemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "url_pattern")
+    search_fields = ("name", "code")
+
+
+class PlaceIdentifierInline(IdentifierInline):
+    model = PlaceIdentifier
+
+
 @admin.register(Place)
 class PlaceAdmin(DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
+    inlines = [PlaceIdentifierInline]
     list_display = ("name", "kind", "parent", "country")
     list_filter = ("kind", "country")
     list_select_related = ("parent", "parent__parent")  # a place's name shows its parent's: "Shusha, Karabakh"

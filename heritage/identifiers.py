@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 # A scheme's code is also its column in imports and exports: a short lower-case word.
@@ -106,3 +107,11 @@ def pasted_values(query):
         values.add(tail)
     values |= {v.upper() for v in values if v[:1] in "qQ" and v[1:].isdigit()}
     return values
+
+
+def prefetch_identifiers(model):
+    """The ``Prefetch`` of a record's identifiers as its page lists them: with their schemes, by scheme name."""
+    identifier_model = model._meta.get_field("identifiers").related_model
+    return Prefetch(
+        "identifiers", queryset=identifier_model.objects.select_related("scheme").order_by("scheme__name", "value")
+    )

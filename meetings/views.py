@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.generic import DetailView
 
+from heritage.identifiers import prefetch_identifiers
 from heritage.listing import FilteredListView
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
@@ -70,7 +71,13 @@ class RelatedMeetingsView(DetailView):
     filter_param = None
 
     def get_queryset(self):
-        return self.model.objects.published()
+        queryset = self.model.objects.published()
+        if self.has_identifiers():
+            queryset = queryset.prefetch_related(prefetch_identifiers(self.model))
+        return queryset
+
+    def has_identifiers(self):
+        return any(f.name == "identifiers" for f in self.model._meta.get_fields())
 
     def meetings_for(self, obj):
         raise NotImplementedError
@@ -80,6 +87,7 @@ class RelatedMeetingsView(DetailView):
         meetings = self.meetings_for(self.object).with_related().order_by("-date", "title")
         meetings = list(meetings[: RELATED_LIMIT + 1])
         context["meetings"] = meetings[:RELATED_LIMIT]
+        context["identifiers"] = list(self.object.identifiers.all()) if self.has_identifiers() else []
         context["more_meetings"] = len(meetings) > RELATED_LIMIT
         context["all_meetings_url"] = (
             reverse("meetings:meeting_list") + "?" + urlencode({self.filter_param: self.object.slug})

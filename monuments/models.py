@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from heritage import uploads
+from heritage.identifiers import prefetch_identifiers
 from heritage.models import (
     AnyOf,
     DatePrecision,
@@ -370,6 +371,7 @@ class Monument(Searchable, Publishable):
 
         lookups = [
             models.Prefetch("registrations", queryset=Registration.objects.order_by("registry", "number")),
+            prefetch_identifiers(Monument),
             models.Prefetch(
                 "assessments",
                 queryset=ConditionAssessment.objects.public().select_related("source").order_by("-observed_on", "-id"),

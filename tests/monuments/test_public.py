@@ -239,9 +239,12 @@ def test_record_query_budget(client, register, django_assert_max_num_queries):
         f.ConditionAssessmentFactory(monument=monument)
         f.MeetingFactory().monuments.add(monument)
         f.RestorationFactory(monument=monument).sources.add(f.SourceFactory())
-    # The monument, its registrations, assessments (with their sources), sources, restorations, their sources,
-    # meetings: one query each, however many rows (no images here, so no query for them).
-    with django_assert_max_num_queries(7):
+    # The monument, its registrations, identifiers (with their schemes), assessments (with their sources),
+    # sources, restorations, their sources, meetings: one query each, however many rows (no images here, so no
+    # query for them).
+    for code in ("wikidata", "commons", "viaf"):
+        f.MonumentIdentifierFactory(monument=monument, scheme__code=code)
+    with django_assert_max_num_queries(8):
         assert client.get(monument.get_absolute_url()).status_code == 200
 
 
@@ -249,8 +252,8 @@ def test_record_asks_only_for_relations_it_has(client, register, django_assert_n
     """Restorations, images and meetings, which most records lack, cost no query when there are none."""
     monument = register["khudafarin"]
     f.MeetingFactory(title="Secret draft talks", status=PublishStatus.DRAFT).monuments.add(monument)
-    # The monument with its flags, registrations, assessments, sources.
-    with django_assert_num_queries(4):
+    # The monument with its flags, registrations, identifiers, assessments, sources.
+    with django_assert_num_queries(5):
         text = body(client.get(monument.get_absolute_url()))
     assert "Khudafarin Bridge" in text and "Secret draft talks" not in text
     assert "Meetings concerning this monument" not in text and "Restorations" not in text and "Images" not in text
@@ -261,7 +264,7 @@ def test_record_asks_only_for_relations_it_has(client, register, django_assert_n
     f.MeetingFactory(title="Talks on the bridge").monuments.add(monument)
     f.RestorationFactory(monument=monument, description="Arches rebuilt")
     # And now images (with their sources), meetings, restorations and their sources.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         text = body(client.get(monument.get_absolute_url()))
     assert 'alt="The bridge from the north"' in text and "Credit: A. Photographer" in text
     assert "Talks on the bridge" in text and "Arches rebuilt" in text and "Secret draft talks" not in text
