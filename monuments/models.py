@@ -514,10 +514,22 @@ class Registration(models.Model):
         return SIGNIFICANCE_LABELS.get(self.significance, self.significance)
 
 
+class MonumentIdentifierQuerySet(models.QuerySet):
+    def listed_by_monument(self, monument_ids):
+        """``{monument id: "scheme:value; …"}`` for these monuments, for the exports: one query per chunk."""
+        rows = self.filter(AnyOf(F("monument_id"), monument_ids)).order_by("monument_id", "scheme__code", "value")
+        listed = {}
+        for monument_id, code, value in rows.values_list("monument_id", "scheme__code", "value"):
+            listed.setdefault(monument_id, []).append(f"{code}:{value}")
+        return {pk: "; ".join(items) for pk, items in listed.items()}
+
+
 class MonumentIdentifier(ExternalIdentifier):
     """A monument's identifier in another catalogue (its Wikidata item, Commons category…): ``heritage.identifiers``."""
 
     record_field = "monument"
+
+    objects = MonumentIdentifierQuerySet.as_manager()
 
     monument = models.ForeignKey(
         Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="identifiers"
