@@ -329,8 +329,8 @@ def test_exports_stream_with_a_flat_query_count(client, register, django_assert_
     for i in range(30):
         f.ConditionAssessmentFactory(monument=f.MonumentFactory(name=f"Bulk {i}"))
     for url in ["/monuments/export.csv", "/monuments/export.json", "/monuments/export.geojson"]:
-        # The monuments, then for their one chunk the latest assessments and the first registrations.
-        with django_assert_max_num_queries(3):
+        # The monuments, then for their one chunk the latest assessments, the first registrations, identifiers.
+        with django_assert_max_num_queries(4):
             response = client.get(url)
             assert response.streaming
             assert body(response).count("Bulk ") >= 30
@@ -354,7 +354,8 @@ def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatc
 
 def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
     # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
-    # two per chunk read the latest assessments and the first registrations, however many each monument has.
+    # three per chunk read the latest assessments, the first registrations and the identifiers, however many each
+    # monument has.
     monkeypatch.setattr("monuments.exports.CHUNK_SIZE", 10)
     for i in range(22):
         monument = f.MonumentFactory(name=f"Bulk {i:02d}")
@@ -362,10 +363,10 @@ def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch
             f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2020, 1, day))
         f.RegistrationFactory(monument=monument, registry="Z registry", number=f"Z-{i}")
         f.RegistrationFactory(monument=monument, registry="A registry", number=f"A-{i}")
-    with django_assert_num_queries(1 + 2 * 3):
+    with django_assert_num_queries(1 + 3 * 3):
         rows = csv_rows(client.get("/monuments/export.csv"))
     assert len(rows) == 25
-    with django_assert_num_queries(1 + 2 * 1):
+    with django_assert_num_queries(1 + 3 * 1):
         assert len(csv_rows(client.get("/monuments/export.csv?country=AZ"))) == 2
 
 
