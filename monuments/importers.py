@@ -43,10 +43,18 @@ def refresh_current_conditions(monument_ids):
     )
 
 
+# A register number as registers write them ("4996-5", "A-12/3"): a comma between such numbers separates them.
+PLAIN_NUMBER = re.compile(r"[\w./-]+")
+
+
 def registration_numbers(text):
-    """The numbers of a ``registration_number`` cell: one, or several separated by “;” or “,” (a monument entered
-    under several numbers, as in the state register: "4996-5, 4996-4, 4996-3")."""
-    return list(dict.fromkeys(n.strip() for n in re.split(r"[;,]", text or "") if n.strip()))
+    """The numbers of a ``registration_number`` cell: one, or several separated by “;” (the list separator of
+    every column), or by “,” when every part is a plain number, as in the state register ("4996-5, 4996-4")."""
+    numbers = []
+    for part in (text or "").split(";"):
+        pieces = [p.strip() for p in part.split(",")]
+        numbers += pieces if len(pieces) > 1 and all(PLAIN_NUMBER.fullmatch(p) for p in pieces) else [part.strip()]
+    return list(dict.fromkeys(n for n in numbers if n))
 
 
 class MonumentImport(IdentifierColumns, TableImport):
