@@ -7,10 +7,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
-from heritage.admin_mixins import TrackedAdmin
+from heritage.admin_mixins import IdentifierInline, TrackedAdmin
 from heritage.admin_proposals import ProposalAdmin
 from heritage.importers import PlaceImport, SourceImport
-from heritage.models import Place, Proposal, Source
+from heritage.models import IdentifierScheme, Place, PlaceIdentifier, Proposal, Source
 
 admin.site.register(Proposal, ProposalAdmin)
 
@@ -35,7 +35,7 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
     date_hierarchy = "published_on"
     fieldsets = (
         (None, {"fields": ("kind", "title", "publisher", "author", ("published_on", "published_precision"))}),
-        (None, {"fields": ("url", "archived_url", "language", "cites", "notes")}),
+        (None, {"fields": ("url", "archived_url", ("retrieved_on", "licence"), "language", "cites", "notes")}),
         (_("Start from this source"), {"fields": ("start_here",)}),
         ("", {"fields": TrackedAdmin.readonly_fields, "classes": ("collapse",)}),
     )
@@ -54,9 +54,20 @@ class SourceAdmin(ImportExportAdminMixin, TrackedAdmin):
         )
 
 
+@admin.register(IdentifierScheme)
+class IdentifierSchemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "url_pattern")
+    search_fields = ("name", "code")
+
+
+class PlaceIdentifierInline(IdentifierInline):
+    model = PlaceIdentifier
+
+
 @admin.register(Place)
 class PlaceAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, TrackedAdmin):
     importer_class = PlaceImport
+    inlines = [PlaceIdentifierInline]
     list_display = ("name", "kind", "parent", "country")
     list_filter = ("kind", "country")
     list_select_related = ("parent", "parent__parent")  # a place's name shows its parent's: "Shusha, Karabakh"

@@ -161,6 +161,15 @@ class LabelledTabularInline(admin.TabularInline):
         return formfield
 
 
+class IdentifierInline(LabelledTabularInline):
+    """A record's external identifiers (``heritage.identifiers``); each app names its identifier ``model``."""
+
+    extra = 0
+    fields = ("scheme", "value")
+    verbose_name = _("external identifier")
+    verbose_name_plural = _("external identifiers (Wikidata, GeoNames, VIAF…)")
+
+
 NOT_GIVEN = object()
 
 

@@ -16,7 +16,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"), required=False)
+    file = forms.FileField(label=_("File (.csv, .xlsx or .geojson)"), required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     sheet = forms.CharField(
         label=_("Sheet (of an .xlsx workbook)"),

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils import timezone
 
-TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
+TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx|geojson)$")
 # Where earlier versions kept them, in the public media storage: emptied by purge_expired().
 LEGACY_MEDIA_DIR = "imports"
 
@@ -36,7 +36,7 @@ def storage():
 
 
 def save(upload, kind):
-    """Keep an uploaded file (``kind``: "csv" or "xlsx") and return its token. Expired files go first."""
+    """Keep an uploaded file (``kind``: "csv", "xlsx" or "geojson") and return its token. Expired files go first."""
     purge_expired()
     token = f"{uuid.uuid4().hex}.{kind}"
     return storage().save(token, upload)  # streamed in chunks, not read into memory

@@ -5,7 +5,7 @@ from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField, TrigramWordSimilarity
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +19,13 @@ from django_countries.fields import CountryField
 from reversion.models import Revision
 
 from heritage import search
+from heritage.identifiers import (  # noqa: F401 (the scheme model is registered with the core's models)
+    ExternalIdentifier,
+    IdentifierScheme,
+    identifier_constraints,
+    identifier_indexes,
+    pasted_values,
+)
 from heritage.transliteration import slugify
 
 
@@ -230,12 +237,15 @@ class PublishableQuerySet(models.QuerySet):
         terms = search.words(query)
         if not terms:
             return self.none()
+        by_identifier = self.identifier_condition(query)
         if not search.is_postgresql(self.db):
             condition = models.Q()
             for term in terms:
                 condition &= models.Q(search_text__contains=term)
-            return self.filter(condition)
+            return self.filter(condition | by_identifier if by_identifier else condition)
         tsquery = search.tsquery(query, prefix=prefix)
+        if by_identifier:
+            return self._search_or_identifier(tsquery, by_identifier)
         probe = list(self.filter(search_vector=tsquery).order_by().values_list("pk", flat=True)[: self.RANK_LIMIT + 1])
         if not probe:
             text = " ".join(terms)
@@ -248,6 +258,26 @@ class PublishableQuerySet(models.QuerySet):
         if len(probe) > self.RANK_LIMIT:
             return matches
         return matches.alias(rank=SearchRank(models.F("search_vector"), tsquery)).order_by("-rank", "pk")
+
+    def identifier_condition(self, query):
+        """A record whose external identifier is the pasted text (``Q754560``, a GeoNames number, a Wikidata
+        address), as a condition; None for a query that cannot be one (no digit), which costs nothing more."""
+        try:
+            relation = self.model._meta.get_field("identifiers")
+        except FieldDoesNotExist:
+            return None
+        if not any(ch.isdigit() for ch in query) or not (values := pasted_values(query)):
+            return None
+        identifiers = relation.related_model._default_manager.filter(value__in=values)
+        return models.Q(Exists(identifiers.filter(**{relation.field.name: OuterRef("pk")})))
+
+    def _search_or_identifier(self, tsquery, by_identifier):
+        # The record a pasted identifier names first, then full-text matches of the same words (a number in a name).
+        matches = self.filter(models.Q(search_vector=tsquery) | by_identifier)
+        return matches.alias(
+            named=models.Case(models.When(by_identifier, then=1), default=0, output_field=models.IntegerField()),
+            rank=SearchRank(models.F("search_vector"), tsquery),
+        ).order_by("-named", "-rank", "pk")
 
     def highlight(self, query):
         terms = search.words(query)
@@ -589,6 +619,7 @@ class SourceKind(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")
     SATELLITE_IMAGERY = "satellite_imagery", _("Satellite imagery")
     PHOTO = "photo", _("Photograph")
+    DATABASE = "database", _("Database")
     OTHER = "other", _("Other")
 
 
@@ -634,6 +665,15 @@ class Source(Tracked):
     )
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     archived_url = models.URLField(_("archived URL"), max_length=1000, blank=True)
+    retrieved_on = models.DateField(
+        _("retrieved on"),
+        null=True,
+        blank=True,
+        help_text=_("When the copy the records come from was taken: for a database or a page that keeps changing."),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=100, blank=True, help_text=_("The terms its content is used under, e.g. “CC0 1.0”.")
+    )
     language = models.CharField(_("language"), max_length=10, choices=ALL_LANGUAGES, blank=True)
     cites = models.CharField(
         _("cites"),
@@ -764,3 +804,18 @@ class Place(Searchable, Tracked):
     @property
     def alternative_names_list(self):
         return split_names(self.alternative_names)
+
+
+class PlaceIdentifier(ExternalIdentifier):
+    """A place's identifier in another catalogue (GeoNames, Wikidata…): ``heritage.identifiers``."""
+
+    record_field = "place"
+
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.CASCADE, related_name="identifiers")
+
+    class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        ordering = ["place", "scheme", "value"]
+        indexes = identifier_indexes("place")
+        constraints = identifier_constraints("place")

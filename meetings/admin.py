@@ -5,10 +5,27 @@ from django.utils.translation import gettext_lazy as _
 
 from heritage.admin_filters import HasSourceFilter
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
-from heritage.admin_mixins import HistoryAdmin, LabelledTabularInline, PublishableAdmin, TrackedAdmin
+from heritage.admin_mixins import (
+    HistoryAdmin,
+    IdentifierInline,
+    LabelledTabularInline,
+    PublishableAdmin,
+    TrackedAdmin,
+)
 from heritage.admin_review import ReviewedAdminMixin, ReviewedInlineMixin
 from meetings.importers import MeetingImport, OrganizationImport, PersonImport
-from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
+from meetings.models import (
+    Event,
+    EventIdentifier,
+    Meeting,
+    Organization,
+    OrganizationIdentifier,
+    Outcome,
+    Participant,
+    Person,
+    PersonIdentifier,
+    Topic,
+)
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
 
@@ -53,8 +70,21 @@ class MeetingAdmin(ImportExportAdminMixin, PublishableAdmin):
     )
 
 
+class EventIdentifierInline(IdentifierInline):
+    model = EventIdentifier
+
+
+class PersonIdentifierInline(IdentifierInline):
+    model = PersonIdentifier
+
+
+class OrganizationIdentifierInline(IdentifierInline):
+    model = OrganizationIdentifier
+
+
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
+    inlines = [EventIdentifierInline]
     list_display = ("name", "short_name", "start_date", "end_date", "place", "organizer", "status")
     list_filter = ("status", "kind", HasSourceFilter)
     list_select_related = ("place", "organizer")
@@ -66,6 +96,7 @@ class EventAdmin(PublishableAdmin):
 @admin.register(Person)
 class PersonAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
     importer_class = PersonImport
+    inlines = [PersonIdentifierInline]
     list_display = ("name", "country", "status", "updated_at")
     list_filter = ("status", "country")
     search_fields = ("name", "alternative_names", "slug")
@@ -74,6 +105,7 @@ class PersonAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMi
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
     importer_class = OrganizationImport
+    inlines = [OrganizationIdentifierInline]
     list_display = ("name", "acronym", "kind", "country", "parent", "status")
     list_filter = ("status", "kind", "country")
     list_select_related = ("parent",)

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from heritage.models import (
     DatePrecision,
+    ExternalIdentifier,
     Publishable,
     PublishableQuerySet,
     PublishStatus,
@@ -17,6 +18,8 @@ from heritage.models import (
     Searchable,
     Tracked,
     format_partial_date_range,
+    identifier_constraints,
+    identifier_indexes,
     review_indexes,
     search_indexes,
     split_names,
@@ -239,6 +242,33 @@ class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
             ],
             "C": [self.description],
         }
+
+
+def identifier_model(record_model, field, label):
+    """The identifier table of one kind of record (``heritage.identifiers``), with its foreign key ``field``."""
+
+    class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        ordering = [field, "scheme", "value"]
+        indexes = identifier_indexes(field)
+        constraints = identifier_constraints(field)
+
+    attrs = {
+        "__module__": __name__,
+        "__doc__": f"An identifier of a {field} in another catalogue (VIAF, Wikidata…).",
+        "record_field": field,
+        field: models.ForeignKey(
+            record_model, verbose_name=label, on_delete=models.CASCADE, related_name="identifiers"
+        ),
+        "Meta": Meta,
+    }
+    return type(f"{record_model.__name__}Identifier", (ExternalIdentifier,), attrs)
+
+
+PersonIdentifier = identifier_model(Person, "person", _("person"))
+OrganizationIdentifier = identifier_model(Organization, "organization", _("organization"))
+EventIdentifier = identifier_model(Event, "event", _("event"))
 
 
 class TopicQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from django.views.generic import DetailView
 from django_countries.fields import Country
 
 from heritage.charts import bar_chart, by_period
+from heritage.identifiers import prefetch_identifiers
 from heritage.listing import FilteredListView
 from heritage.pagecache import kept_until_change
 from meetings import linked_data
@@ -107,7 +108,13 @@ class RelatedMeetingsView(DetailView):
     json_ld = None
 
     def get_queryset(self):
-        return self.model.objects.published()
+        queryset = self.model.objects.published()
+        if self.has_identifiers():
+            queryset = queryset.prefetch_related(prefetch_identifiers(self.model))
+        return queryset
+
+    def has_identifiers(self):
+        return any(f.name == "identifiers" for f in self.model._meta.get_fields())
 
     def meetings_for(self, obj):
         raise NotImplementedError
@@ -117,6 +124,7 @@ class RelatedMeetingsView(DetailView):
         meetings = self.meetings_for(self.object).with_related().order_by("-date", "title")
         meetings = list(meetings[: RELATED_LIMIT + 1])
         context["meetings"] = meetings[:RELATED_LIMIT]
+        context["identifiers"] = list(self.object.identifiers.all()) if self.has_identifiers() else []
         context["more_meetings"] = len(meetings) > RELATED_LIMIT
         context["all_meetings_url"] = (
             reverse("meetings:meeting_list") + "?" + urlencode({self.filter_param: self.object.slug})

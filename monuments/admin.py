@@ -8,6 +8,7 @@ from heritage.admin_filters import HasSourceFilter
 from heritage.admin_imports import DuplicateCheckAdminMixin, ImportExportAdminMixin, MergeAdminMixin
 from heritage.admin_mixins import (
     HistoryAdmin,
+    IdentifierInline,
     LabelledTabularInline,
     PublishableAdmin,
     ScalableAdminMixin,
@@ -19,6 +20,7 @@ from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeIm
 from monuments.models import (
     ConditionAssessment,
     Monument,
+    MonumentIdentifier,
     MonumentImage,
     MonumentType,
     Registration,
@@ -33,6 +35,10 @@ class RegistrationInline(LabelledTabularInline):
     model = Registration
     extra = 0
     autocomplete_fields = ("source",)
+
+
+class MonumentIdentifierInline(IdentifierInline):
+    model = MonumentIdentifier
 
 
 class ConditionAssessmentInline(ReviewedInlineMixin, admin.StackedInline):
@@ -64,7 +70,13 @@ class MonumentImageInline(ReviewedInlineMixin, admin.StackedInline):
 @admin.register(Monument)
 class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdminMixin, PublishableAdmin):
     importer_class = MonumentImport
-    inlines = [RegistrationInline, ConditionAssessmentInline, RestorationInline, MonumentImageInline]
+    inlines = [
+        RegistrationInline,
+        MonumentIdentifierInline,
+        ConditionAssessmentInline,
+        RestorationInline,
+        MonumentImageInline,
+    ]
     list_display = ("name", "monument_type", "place", "current_condition", "status", "updated_at")
     list_filter = (
         "status",

@@ -1,5 +1,7 @@
 """Workflows on the register: importing monuments and assessments from spreadsheets, recomputing conditions."""
 
+import re
+
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -8,14 +10,16 @@ from django.utils.translation import gettext as _
 from heritage import review
 from heritage.models import Place, Source
 from heritage.pagecache import invalidate as invalidate_cached_pages
+from heritage.transfer.identifiers import IdentifierColumns
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
-from heritage.transfer.values import format_partial_iso, parse_partial_date
+from heritage.transfer.values import format_partial_iso, join_list, parse_partial_date
 from monuments.models import (
     Condition,
     ConditionAssessment,
     MapCellTracker,
     Monument,
+    MonumentIdentifier,
     MonumentType,
     Registration,
 )
@@ -40,6 +44,20 @@ def refresh_current_conditions(monument_ids):
     )
 
 
+# A register number as registers write them ("4996-5", "A-12/3"): a comma between such numbers separates them.
+PLAIN_NUMBER = re.compile(r"[\w./-]+")
+
+
+def registration_numbers(text):
+    """The numbers of a ``registration_number`` cell: one, or several separated by “;” (the list separator of
+    every column), or by “,” when every part is a plain number, as in the state register ("4996-5, 4996-4")."""
+    numbers = []
+    for part in (text or "").split(";"):
+        pieces = [p.strip() for p in part.split(",")]
+        numbers += pieces if len(pieces) > 1 and all(PLAIN_NUMBER.fullmatch(p) for p in pieces) else [part.strip()]
+    return list(dict.fromkeys(n for n in numbers if n))
+
+
 class MonumentTypeImport(TableImport):
     """The vocabulary of monument types, for a file of monuments that names types the register lacks."""
 
@@ -50,8 +68,9 @@ class MonumentTypeImport(TableImport):
     help = {"slug": _("the type's identifier; leave blank for a new type to derive it from the name")}
 
 
-class MonumentImport(TableImport):
+class MonumentImport(IdentifierColumns, TableImport):
     model = Monument
+    identifier_model = MonumentIdentifier
     key = "slug"
     fields = (
         "name",
@@ -73,37 +92,40 @@ class MonumentImport(TableImport):
     chunk_size = 2000
     pipelined = True  # prepare() loads all that build() reads; a row never refers to a monument of the file
     help = {
-        "slug": _("the monument's identifier in addresses; leave blank for a new monument to derive it from the name"),
+        "slug": _(
+            "the monument's identifier in addresses; leave blank for a new monument to derive it from the name. "
+            "A row is matched to an existing monument by an identifier column or its registry and number first"
+        ),
         "alternative_names": _("other names, one per line"),
         "sources": _("ids of the sources that document the monument"),
         "registry": _("the register the monument is entered in, e.g. “State register of immovable monuments”"),
-        "registration_number": _("the number in that register"),
-        "significance": _("world, national or local"),
+        "registration_number": _("the number in that register; several separated by “;” or “,”"),
+        "significance": _("world, national or local; blank when the register does not say"),
         "registered_on": _("date of registration: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
         "current_condition": _("the latest condition assessment's condition"),
     }
 
     @classmethod
     def extra_columns(cls):
-        return list(REGISTRATION_COLUMNS)
+        return [*REGISTRATION_COLUMNS, *cls.identifier_columns()]
 
     def export_queryset(self, queryset):
-        return super().export_queryset(queryset).prefetch_related("registrations")
+        return super().export_queryset(queryset).prefetch_related("registrations", "identifiers")
 
     def export_extra(self, obj):
-        registrations = list(obj.registrations.all())
+        registrations = sorted(obj.registrations.all(), key=lambda r: (r.registry, r.number))
         first = registrations[0] if registrations else None
         values = (
             [
                 first.registry,
-                first.number,
+                join_list(r.number for r in registrations if r.registry == first.registry),
                 first.significance,
                 format_partial_iso(first.registered_on, first.registered_precision),
             ]
             if first
             else ["", "", "", ""]
         )
-        return [*values, obj.current_condition]
+        return [*values, *self.export_identifiers(obj), obj.current_condition]
 
     def write(self, pendings, search=None):
         # Bulk writes send no signals: the map's counts move by what this chunk changed, in three queries.
@@ -113,16 +135,13 @@ class MonumentImport(TableImport):
 
     def prepare(self, chunk):
         super().prepare(chunk)
-        if self.copy_ahead:
-            self.reserve(Registration, len(chunk))
-        self.registrations = {}
-        for registration in Registration.objects.filter(monument__in=list(self.existing.values())):
-            self.registrations.setdefault(registration.monument_id, {})[registration.registry] = registration
         # By registry and number, the order of the unique index: a look-up by number alone would scan the table.
         numbers = {}
         for _n, raw in chunk:
-            if raw.get("registry") and raw.get("registration_number"):
-                numbers.setdefault(raw["registry"], set()).add(raw["registration_number"])
+            if raw.get("registry"):
+                numbers.setdefault(raw["registry"], set()).update(registration_numbers(raw.get("registration_number")))
+        if self.copy_ahead:
+            self.reserve(Registration, max(len(chunk), sum(len(n) for n in numbers.values())))
         condition = Q()
         for registry, wanted in numbers.items():
             condition |= Q(registry=registry, number__in=wanted)
@@ -131,23 +150,62 @@ class MonumentImport(TableImport):
             found = Registration.objects.filter(condition).values_list("registry", "number", "monument_id")
             self.numbers_taken = {(registry, number): monument_id for registry, number, monument_id in found}
         self.numbers_in_file = getattr(self, "numbers_in_file", {})
+        # Natural keys: the monuments the rows' identifiers and registration numbers name, matched before slugs.
+        self.by_pk = {obj.pk: obj for obj in self.existing.values()}
+        named = (self.prepare_identifiers(chunk) | set(self.numbers_taken.values())) - set(self.by_pk)
+        if named:
+            self.by_pk.update(Monument.objects.in_bulk(list(named)))
+            through = Monument.sources.through
+            links = through.objects.filter(monument_id__in=list(named)).values_list("monument_id", "source_id")
+            for pk, source_id in links:
+                self._m2m_cache["sources"].setdefault(pk, set()).add(source_id)
+        self.registrations = {}
+        for registration in Registration.objects.filter(monument__in=list(self.by_pk)).order_by("number"):
+            self.registrations.setdefault(registration.monument_id, {}).setdefault(registration.registry, [])
+            self.registrations[registration.monument_id][registration.registry].append(registration)
+        self.load_record_identifiers(self.by_pk)
+
+    def find_existing(self, raw):
+        by_slug = super().find_existing(raw)
+        holders = set()
+        if raw.get("registry"):
+            numbers = registration_numbers(raw.get("registration_number"))
+            holders = {self.numbers_taken.get((raw["registry"], n)) for n in numbers} - {None}
+        holder = self.natural_holder(raw)
+        holders |= {holder} - {None}
+        if len(holders) > 1:
+            slugs = ", ".join(sorted(self.by_pk[pk].slug for pk in holders))
+            raise RowError(
+                [
+                    _("The identifiers and registration numbers of this row name different monuments: %(slugs)s.")
+                    % {"slugs": slugs}
+                ]
+            )
+        if not holders:
+            return by_slug
+        natural = self.by_pk[holders.pop()]
+        if by_slug is not None and by_slug.pk != natural.pk:
+            raise RowError(
+                [
+                    _("slug: “%(slug)s” is another monument than %(other)s, which has this row's identifier or number.")
+                    % {"slug": by_slug.slug, "other": natural.slug}
+                ]
+            )
+        return natural
 
     def build_extra(self, raw, pending):
-        registry, number = raw.get("registry", ""), raw.get("registration_number", "")
-        if not registry and not number:
-            return False
-        if not (registry and number):
+        changed = self.build_identifiers(raw, pending, self.row)
+        registry, numbers = raw.get("registry", ""), registration_numbers(raw.get("registration_number", ""))
+        if not registry and not numbers:
+            return changed
+        if not (registry and numbers):
             raise RowError([_("registry and registration_number: give both or neither.")])
         monument = pending.obj
-        registration = self.registrations.get(monument.pk, {}).get(registry) if monument.pk else None
-        holder = self.numbers_taken.get((registry, number))
-        if holder is not None and holder != monument.pk or (registry, number) in self.numbers_in_file:
-            raise RowError([_("registration_number: %(number)s is already used in %(registry)s.") % locals()])
-        self.numbers_in_file[(registry, number)] = True
-        changed = registration is None
-        if registration is None:
-            registration = self.instantiate(Registration, registry=registry)
-        values, errors = {"number": number}, []
+        current = self.registrations.get(monument.pk, {}).get(registry, []) if monument.pk else []
+        by_number = {r.number: r for r in current}
+        # One number where the monument has one other: its number is corrected, as before several were allowed.
+        renumbered = len(numbers) == 1 and len(current) == 1 and numbers[0] not in by_number
+        values, errors = {}, []
         if "significance" in raw:
             try:
                 values["significance"] = self.parse(
@@ -162,17 +220,31 @@ class MonumentImport(TableImport):
                 errors += exc.messages
         if errors:
             raise RowError(errors)
-        for name, value in values.items():
-            old = getattr(registration, name)
-            if old != value:
-                if not registration._state.adding:
-                    self.noted_change(REGISTRATION_COLUMN_OF.get(name, name), old, value)
-                setattr(registration, name, value)
-                changed = True
-        if not registration.significance:
-            raise RowError([_("significance: required with a registration (world, national or local).")])
-        pending.extra["registration"] = registration
-        return changed
+        written = []
+        for number in numbers:
+            holder = self.numbers_taken.get((registry, number))
+            if holder is not None and holder != monument.pk or (registry, number) in self.numbers_in_file:
+                raise RowError([_("registration_number: %(number)s is already used in %(registry)s.") % locals()])
+            self.numbers_in_file[(registry, number)] = True
+            registration = current[0] if renumbered else by_number.get(number)
+            if registration is None:
+                registration = self.instantiate(Registration, registry=registry, number=number)
+            elif renumbered:
+                self.noted_change("registration_number", registration.number, number)
+                registration.number = number
+            differs = {k: v for k, v in values.items() if getattr(registration, k) != v}
+            if registration._state.adding or renumbered or differs:
+                for name, value in differs.items():
+                    if not registration._state.adding:
+                        self.noted_change(REGISTRATION_COLUMN_OF.get(name, name), getattr(registration, name), value)
+                    setattr(registration, name, value)
+                written.append(registration)
+        pending.extra["registrations"] = written
+        return changed or bool(written)
+
+    def build(self, raw, number):
+        self.row = number  # for build_extra's "already in row N"
+        return super().build(raw, number)
 
     def registration_date(self, text):
         """``(date, precision)`` of a registration date cell: "1998" is the year 1998, not its 1 January."""
@@ -190,14 +262,12 @@ class MonumentImport(TableImport):
     def registrations_to_write(self, pendings):
         new, changed = [], []
         for pending in pendings:
-            registration = pending.extra.get("registration")
-            if registration is None:
-                continue
-            if registration._state.adding:
-                registration.monument_id = pending.obj.pk
-                new.append(registration)
-            else:
-                changed.append(registration)
+            for registration in pending.extra.get("registrations", ()):
+                if registration._state.adding:
+                    registration.monument_id = pending.obj.pk
+                    new.append(registration)
+                else:
+                    changed.append(registration)
         return new, changed
 
     def write_extra(self, pendings):
@@ -205,6 +275,7 @@ class MonumentImport(TableImport):
         fields = ["number", "significance", "registered_on", "registered_precision"]
         self.write_objects(Registration, new, changed, fields, data=self.copies.get(Registration))
         self.record_versions(new + changed)
+        self.write_identifiers(pendings)
 
 
 class AssessmentImport(TableImport):

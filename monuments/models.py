@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from heritage import uploads
+from heritage.identifiers import prefetch_identifiers
 from heritage.models import (
     AnyOf,
     DatePrecision,
+    ExternalIdentifier,
     LatitudeField,
     LongitudeField,
     Publishable,
@@ -24,6 +26,8 @@ from heritage.models import (
     Tracked,
     coordinate_constraints,
     format_partial_date,
+    identifier_constraints,
+    identifier_indexes,
     review_indexes,
     search_indexes,
     split_names,
@@ -367,6 +371,7 @@ class Monument(Searchable, Publishable):
 
         lookups = [
             models.Prefetch("registrations", queryset=Registration.objects.order_by("registry", "number")),
+            prefetch_identifiers(Monument),
             models.Prefetch(
                 "assessments",
                 queryset=ConditionAssessment.objects.public().select_related("source").order_by("-observed_on", "-id"),
@@ -477,7 +482,10 @@ class Registration(models.Model):
     )
     registry = models.CharField(_("registry"), max_length=200)
     number = models.CharField(_("registration number"), max_length=100)
-    significance = models.CharField(_("significance"), max_length=10, choices=Significance.choices, db_index=True)
+    # Blank when the register's extract does not say (the state register extract from Wikidata gives none).
+    significance = models.CharField(
+        _("significance"), max_length=10, choices=Significance.choices, blank=True, db_index=True
+    )
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     registered_precision = models.CharField(
         _("precision of the registration date"),
@@ -516,6 +524,35 @@ class Registration(models.Model):
     def registered_display(self):
         """The registration date as precisely as it is known: "12 May 2001", "May 2001" or "2001"."""
         return format_partial_date(self.registered_on, self.registered_precision)
+
+
+class MonumentIdentifierQuerySet(models.QuerySet):
+    def listed_by_monument(self, monument_ids):
+        """``{monument id: "scheme:value; …"}`` for these monuments, for the exports: one query per chunk."""
+        rows = self.filter(AnyOf(F("monument_id"), monument_ids)).order_by("monument_id", "scheme__code", "value")
+        listed = {}
+        for monument_id, code, value in rows.values_list("monument_id", "scheme__code", "value"):
+            listed.setdefault(monument_id, []).append(f"{code}:{value}")
+        return {pk: "; ".join(items) for pk, items in listed.items()}
+
+
+class MonumentIdentifier(ExternalIdentifier):
+    """A monument's identifier in another catalogue (its Wikidata item, Commons category…): ``heritage.identifiers``."""
+
+    record_field = "monument"
+
+    objects = MonumentIdentifierQuerySet.as_manager()
+
+    monument = models.ForeignKey(
+        Monument, verbose_name=_("monument"), on_delete=models.CASCADE, related_name="identifiers"
+    )
+
+    class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        ordering = ["monument", "scheme", "value"]
+        indexes = identifier_indexes("monument")
+        constraints = identifier_constraints("monument")
 
 
 class ConditionAssessment(Reviewed, models.Model):

@@ -1,4 +1,5 @@
-"""The demo data set: what the Azernews article of 5 October 2022 on MONDIACULT 2022 reports, and nothing more.
+"""The demo data set: what the Azernews article of 5 October 2022 on MONDIACULT 2022 reports, and nothing more,
+beside the monuments of the state register as Wikidata records them (``sitewide.register_extract``).
 
 Unknown fields stay blank. The meetings took place during the conference (28–30 September 2022) but the
 article gives no day, so their dates are recorded at month precision. Contested statements are kept as the
@@ -30,6 +31,7 @@ from meetings.models import (
     Topic,
 )
 from monuments.models import Condition, FigureQualifier, MonumentType, ReportedFigure
+from sitewide.register_extract import load_register_extract
 
 PUBLISHED = PublishStatus.PUBLISHED
 
@@ -272,8 +274,12 @@ FIGURE = {
 
 
 @transaction.atomic
-def load_demo():
-    """Create every demo record that does not exist yet; return how many records were created."""
+def load_demo(register=True):
+    """Create every demo record that does not exist yet; return how many records were created.
+
+    ``register``: also the 893 monuments of the state-register extract (``sitewide.register_extract``), beside
+    the article's figure; tests that need only the article leave them out.
+    """
     created = 0
 
     def get_or_create(model, lookup, defaults):
@@ -378,4 +384,6 @@ def load_demo():
         )
     # Participants and topics are added after each meeting's save(): index the meetings with them.
     update_search_index(Meeting.objects.filter(slug__in=[m["slug"] for m in MEETINGS]))
+    if register:
+        created += load_register_extract()
     return created

@@ -70,7 +70,7 @@ def superuser(db):
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    load_demo(register=False)  # the article only; tests/sitewide/test_load_demo.py loads the register extract
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth.models import Group, User
 
-from heritage.models import Place, PlaceKind, PublishStatus, Source
+from heritage.models import IdentifierScheme, Place, PlaceKind, PublishStatus, Source
 from meetings.models import (
     Event,
     Meeting,
@@ -22,6 +22,7 @@ from monuments.models import (
     ConditionAssessment,
     EvidenceKind,
     Monument,
+    MonumentIdentifier,
     MonumentType,
     Registration,
     ReportedFigure,
@@ -151,6 +152,27 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     registry = "State register"
     number = factory.Sequence(lambda n: f"{n:05d}")
     significance = Significance.NATIONAL
+
+
+class IdentifierSchemeFactory(factory.django.DjangoModelFactory):
+    """A scheme by its code: the seeded ones (the migration heritage 0007) are found, others made."""
+
+    class Meta:
+        model = IdentifierScheme
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"scheme{n}")
+    name = factory.LazyAttribute(lambda o: o.code.title())
+    url_pattern = factory.LazyAttribute(lambda o: f"https://example.org/{o.code}/{{value}}")
+
+
+class MonumentIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonumentIdentifier
+
+    monument = factory.SubFactory(MonumentFactory)
+    scheme = factory.SubFactory(IdentifierSchemeFactory)
+    value = factory.Sequence(lambda n: f"Q{1000 + n}")
 
 
 class ConditionAssessmentFactory(factory.django.DjangoModelFactory):

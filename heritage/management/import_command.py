@@ -17,7 +17,9 @@ class ImportCommand(BaseCommand):
     importer_class = None
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file; the template in the admin lists the columns")
+        parser.add_argument(
+            "file", help="a .csv (UTF-8), .xlsx or .geojson file; the template in the admin lists the columns"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check every row and report, save nothing")
         parser.add_argument(
             "--user",

@@ -1,4 +1,5 @@
-"""Reading and writing spreadsheet files: CSV and XLSX, with the one formula guard every CSV cell goes through.
+"""Reading and writing spreadsheet files: CSV and XLSX (and GeoJSON, read as a table of features), with the one
+formula guard every CSV cell goes through.
 
 ``csv_lines`` is the project's one CSV writer: the staff files (admin exports and templates, read back by
 ``read_rows``) and the public exports (``heritage.transfer.exports.stream_csv``) both stream through it. What it
@@ -10,6 +11,7 @@ writes in a cell comes from the formula guard (CSV injection), one family of fun
 import csv
 import datetime
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -103,7 +105,9 @@ def file_format(name):
         return "xlsx"
     if name.endswith((".csv", ".txt")):
         return "csv"
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if name.endswith((".geojson", ".json")):
+        return "geojson"
+    raise ImportFileError(_("Upload a .csv, .xlsx or .geojson file."))
 
 
 def _cell_text(value):
@@ -126,6 +130,9 @@ def read_rows(fileobj, name, sheet=None, info=None):
     (``"other_sheets"``), for the preview to say so and offer them.
     """
     kind = file_format(name)
+    if kind == "geojson":
+        yield from read_geojson_rows(fileobj)
+        return
     if kind == "csv":
         text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
@@ -185,6 +192,53 @@ def _sheet(book, name, info):
     if info is not None:
         info["sheet"], info["other_sheets"] = name, [n for n in names if n != name]
     return book[name]
+
+
+def _property_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_property_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell_text(value)
+
+
+def read_geojson_rows(fileobj):
+    """``read_rows`` for a GeoJSON FeatureCollection: a row per feature, its properties as columns (in the order
+    they first appear), and a Point's coordinates as ``latitude`` and ``longitude`` (GeoJSON writes longitude
+    first). Row numbers count the features from 1. A feature without geometry has empty coordinates; other
+    geometries than Point are refused, naming the feature, since a monument is one point here."""
+    try:
+        data = json.load(io.TextIOWrapper(fileobj, encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("The file is not UTF-8 text.")) from exc
+    except ValueError as exc:
+        raise ImportFileError(_("The file is not valid JSON: %(error)s") % {"error": exc}) from exc
+    features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+    if not isinstance(features, list):
+        raise ImportFileError(_("The file is not a GeoJSON FeatureCollection (no “features” list)."))
+    if not features:
+        raise ImportFileError(_("The file is empty."))
+    rows, header = [], {}
+    for number, feature in enumerate(features, start=1):
+        properties = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        row = {key.strip(): _property_text(value) for key, value in properties.items()}
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if geometry:
+            coordinates = geometry.get("coordinates") if geometry.get("type") == "Point" else None
+            if not (isinstance(coordinates, list) and len(coordinates) >= 2):
+                raise ImportFileError(
+                    _("Feature %(number)s: a %(type)s; only Point features (or none) can be imported.")
+                    % {"number": number, "type": geometry.get("type") or _("geometry without a type")}
+                )
+            row["longitude"], row["latitude"] = _property_text(coordinates[0]), _property_text(coordinates[1])
+        header.update(dict.fromkeys(row))
+        rows.append((number, row))
+    yield list(header)
+    yield from rows
 
 
 # Writing files -------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from heritage.models import PlaceKind
 from heritage.search import update_search_index
-from meetings.models import Meeting
+from meetings.models import EventIdentifier, Meeting, OrganizationIdentifier, PersonIdentifier
 from monuments.models import MonumentImage
 from tests import factories as f
 from tests.public import body, csv_rows, json_results
@@ -68,6 +68,7 @@ def defaced():
     )
     monument.sources.add(source)
     meeting.monuments.add(monument)
+    scheme = f.IdentifierSchemeFactory(code="wikidata")
     records = [
         country,
         place,
@@ -86,8 +87,12 @@ def defaced():
         f.RestorationFactory(monument=monument, executing_organization=organization),
         MonumentImage.objects.create(monument=monument, image="monuments/2024/a.jpg", alt_text="a", credit="c"),
         f.ReportedFigureFactory(reported_by=organization, source=source, country="AZ"),
+        f.MonumentIdentifierFactory(monument=monument),
+        PersonIdentifier.objects.create(person=participant.person, scheme=scheme, value="v"),
+        OrganizationIdentifier.objects.create(organization=organization, scheme=scheme, value="v"),
+        EventIdentifier.objects.create(event=event, scheme=scheme, value="v"),
     ]
-    records[-3].sources.add(source)
+    records[-7].sources.add(source)
     fields = {}
     for record in records:
         values = {}

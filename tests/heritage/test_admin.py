@@ -86,6 +86,9 @@ def event_data(**overrides):
         "url": "",
         "description": "",
         "status": "draft",
+        # The external identifiers inline, empty.
+        "identifiers-TOTAL_FORMS": "0",
+        "identifiers-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 
@@ -236,6 +239,8 @@ def monument_data(**overrides):
         "status": "draft",
         "registrations-TOTAL_FORMS": "0",
         "registrations-INITIAL_FORMS": "0",
+        "identifiers-TOTAL_FORMS": "0",
+        "identifiers-INITIAL_FORMS": "0",
         "assessments-TOTAL_FORMS": "0",
         "assessments-INITIAL_FORMS": "0",
         "restorations-TOTAL_FORMS": "0",

@@ -106,7 +106,8 @@ def test_duplicate_lookup_leaves_the_trigram_threshold_as_it_was(postgres_only, 
 def test_place_add_form_shows_likely_duplicates(client, superuser):
     existing = f.PlaceFactory(name="Xankəndi", country="AZ")
     client.force_login(superuser)
-    data = {"name": "Khankandi", "slug": "", "kind": "settlement", "country": "AZ", "alternative_names": ""}
+    data = {"name": "Khankandi", "slug": "", "kind": "settlement", "country": "AZ", "alternative_names": "",
+            "identifiers-TOTAL_FORMS": "0", "identifiers-INITIAL_FORMS": "0"}  # fmt: skip
     response = client.post(reverse("admin:heritage_place_add"), data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -122,7 +123,8 @@ def test_add_form_shows_likely_duplicates_and_saves_once_confirmed(client, edito
     existing = f.PersonFactory(name="Anar Kərimov")
     client.force_login(editor)
     url = reverse("admin:meetings_person_add")
-    data = {"name": "Anar Karimov", "slug": "", "country": "AZ", "status": "draft", "alternative_names": ""}
+    data = {"name": "Anar Karimov", "slug": "", "country": "AZ", "status": "draft", "alternative_names": "",
+            "identifiers-TOTAL_FORMS": "0", "identifiers-INITIAL_FORMS": "0"}  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -255,7 +257,8 @@ def test_merge_action_asks_which_to_keep_then_merges(client, publisher, editor):
 def test_organization_add_form_shows_a_duplicate_known_by_an_alternative_name(client, editor):
     existing = f.OrganizationFactory(name="Ministry of Culture of Azerbaijan", alternative_names="Mədəniyyət Nazirliyi")
     client.force_login(editor)
-    data = {"name": "Madaniyyat Nazirliyi", "slug": "", "kind": "ministry", "country": "AZ", "status": "draft"}
+    data = {"name": "Madaniyyat Nazirliyi", "slug": "", "kind": "ministry", "country": "AZ", "status": "draft",
+            "identifiers-TOTAL_FORMS": "0", "identifiers-INITIAL_FORMS": "0"}  # fmt: skip
     response = client.post(reverse("admin:meetings_organization_add"), data)
     assert response.status_code == 200
     assert "Likely duplicates already exist" in response.content.decode()

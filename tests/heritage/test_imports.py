@@ -79,20 +79,23 @@ def test_preview_reports_new_changed_unchanged_and_invalid_rows_with_reasons(reg
 
 
 def test_a_failing_row_rolls_back_the_whole_import(register):
+    f.MonumentFactory(name="Bridge", slug="bridge", monument_type=register.monument_type)
     result = run(
         MonumentImport(),
         MONUMENT_HEADER + ["registry", "registration_number", "significance"],
         [
             ["", "Good one", "mosque", "", "", "", "draft", "", "", ""],
             ["", "Another good one", "mosque", "", "", "", "draft", "", "", ""],
-            # The number belongs to the Old Mosque already.
-            ["", "Bad one", "mosque", "", "", "", "draft", "State register", "101", "national"],
+            # The number belongs to the Old Mosque, the slug to the bridge: the row names two monuments.
+            ["bridge", "Bad one", "mosque", "", "", "", "draft", "State register", "101", "national"],
         ],
         dry_run=False,
     )
-    assert result.counts["invalid"] == 1 and "already used" in result.invalid[0].errors[0]
+    assert [row.errors for row in result.invalid] == [
+        ["slug: “bridge” is another monument than old-mosque, which has this row's identifier or number."]
+    ]
     assert not result.committed
-    assert Monument.objects.count() == 1
+    assert Monument.objects.count() == 2
     assert Registration.objects.count() == 1
 
 
@@ -351,7 +354,7 @@ def test_admin_import_refuses_a_bad_token_and_a_wrong_file_type(client, superuse
     response = client.post(url, {"token": "../../settings.py", "confirm": "1"})
     assert response.status_code == 200 and "Choose a file" in response.content.decode()
     response = client.post(url, {"file": SimpleUploadedFile("people.pdf", b"%PDF")})
-    assert "Upload a .csv or .xlsx file." in response.content.decode()
+    assert "Upload a .csv, .xlsx or .geojson file." in response.content.decode()
 
 
 def test_admin_import_from_a_source_cites_it(client, editor):

@@ -48,6 +48,7 @@ HEADER = [
     "registration_registry",
     "registration_number",
     "registration_significance",
+    "identifiers",
     "updated_at",
 ]
 
@@ -69,6 +70,8 @@ def full_and_bare():
         built_approximate=True,
     )
     source = f.SourceFactory(title="+Survey 2019", url="https://example.org/survey")
+    f.MonumentIdentifierFactory(monument=full, scheme__code="wikidata", value="Q4160914")
+    f.MonumentIdentifierFactory(monument=full, scheme__code="commons", value="Juma Mosque (Ordubad)")
     f.ConditionAssessmentFactory(monument=full, observed_on=datetime.date(2018, 1, 1), assessed_by="Earlier team")
     f.ConditionAssessmentFactory(
         monument=full,
@@ -120,6 +123,7 @@ def test_the_csv_export_pins_every_column(client, full_and_bare):
         "registration_registry": "National register",
         "registration_number": "7",
         "registration_significance": "national",
+        "identifiers": "commons:Juma Mosque (Ordubad); wikidata:Q4160914",
         "updated_at": full.updated_at.isoformat(),
     }
     assert rows[1] == {
@@ -166,6 +170,7 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "registration_registry": "National register",
         "registration_number": "7",
         "registration_significance": "national",
+        "identifiers": "commons:Juma Mosque (Ordubad); wikidata:Q4160914",
         "updated_at": DjangoJSONEncoder().default(full.updated_at),
     }
     assert bare_row == {

@@ -239,9 +239,12 @@ def test_record_query_budget(client, register, django_assert_max_num_queries):
         f.ConditionAssessmentFactory(monument=monument)
         f.MeetingFactory().monuments.add(monument)
         f.RestorationFactory(monument=monument).sources.add(f.SourceFactory())
-    # The monument, its registrations, assessments (with their sources), sources, restorations, their sources,
-    # meetings: one query each, however many rows (no images here, so no query for them).
-    with django_assert_max_num_queries(7):
+    # The monument, its registrations, identifiers (with their schemes), assessments (with their sources),
+    # sources, restorations, their sources, meetings: one query each, however many rows (no images here, so no
+    # query for them).
+    for code in ("wikidata", "commons", "viaf"):
+        f.MonumentIdentifierFactory(monument=monument, scheme__code=code)
+    with django_assert_max_num_queries(8):
         assert client.get(monument.get_absolute_url()).status_code == 200
 
 
@@ -249,8 +252,8 @@ def test_record_asks_only_for_relations_it_has(client, register, django_assert_n
     """Restorations, images and meetings, which most records lack, cost no query when there are none."""
     monument = register["khudafarin"]
     f.MeetingFactory(title="Secret draft talks", status=PublishStatus.DRAFT).monuments.add(monument)
-    # The monument with its flags, registrations, assessments, sources.
-    with django_assert_num_queries(4):
+    # The monument with its flags, registrations, identifiers, assessments, sources.
+    with django_assert_num_queries(5):
         text = body(client.get(monument.get_absolute_url()))
     assert "Khudafarin Bridge" in text and "Secret draft talks" not in text
     assert "Meetings concerning this monument" not in text and "Restorations" not in text and "Images" not in text
@@ -261,7 +264,7 @@ def test_record_asks_only_for_relations_it_has(client, register, django_assert_n
     f.MeetingFactory(title="Talks on the bridge").monuments.add(monument)
     f.RestorationFactory(monument=monument, description="Arches rebuilt")
     # And now images (with their sources), meetings, restorations and their sources.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         text = body(client.get(monument.get_absolute_url()))
     assert 'alt="The bridge from the north"' in text and "Credit: A. Photographer" in text
     assert "Talks on the bridge" in text and "Arches rebuilt" in text and "Secret draft talks" not in text
@@ -326,8 +329,8 @@ def test_exports_stream_with_a_flat_query_count(client, register, django_assert_
     for i in range(30):
         f.ConditionAssessmentFactory(monument=f.MonumentFactory(name=f"Bulk {i}"))
     for url in ["/monuments/export.csv", "/monuments/export.json", "/monuments/export.geojson"]:
-        # The monuments, then for their one chunk the latest assessments and the first registrations.
-        with django_assert_max_num_queries(3):
+        # The monuments, then for their one chunk the latest assessments, the first registrations, identifiers.
+        with django_assert_max_num_queries(4):
             response = client.get(url)
             assert response.streaming
             assert body(response).count("Bulk ") >= 30
@@ -351,7 +354,8 @@ def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatc
 
 def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
     # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
-    # two per chunk read the latest assessments and the first registrations, however many each monument has.
+    # three per chunk read the latest assessments, the first registrations and the identifiers, however many each
+    # monument has.
     monkeypatch.setattr("monuments.exports.CHUNK_SIZE", 10)
     for i in range(22):
         monument = f.MonumentFactory(name=f"Bulk {i:02d}")
@@ -359,10 +363,10 @@ def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch
             f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2020, 1, day))
         f.RegistrationFactory(monument=monument, registry="Z registry", number=f"Z-{i}")
         f.RegistrationFactory(monument=monument, registry="A registry", number=f"A-{i}")
-    with django_assert_num_queries(1 + 2 * 3):
+    with django_assert_num_queries(1 + 3 * 3):
         rows = csv_rows(client.get("/monuments/export.csv"))
     assert len(rows) == 25
-    with django_assert_num_queries(1 + 2 * 1):
+    with django_assert_num_queries(1 + 3 * 1):
         assert len(csv_rows(client.get("/monuments/export.csv?country=AZ"))) == 2
 
 

@@ -1,4 +1,5 @@
-"""``manage.py load_demo``: load the MONDIACULT 2022 demo data; run it any number of times."""
+"""``manage.py load_demo``: load the MONDIACULT 2022 demo data and the state-register extract; run it any number of
+times."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +7,10 @@ from sitewide.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (the Azernews article on MONDIACULT 2022). Creates only what is missing."
+    help = (
+        "Load the demo data (the Azernews article on MONDIACULT 2022, and the 893 monuments of the state-register "
+        "extract from Wikidata). Creates only what is missing."
+    )
 
     def handle(self, *args, **options):
         created = load_demo()

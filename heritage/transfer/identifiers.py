@@ -1,0 +1,163 @@
+"""External identifiers in imports and exports: a column per scheme (``wikidata``, ``commons``…), and rows matched
+to existing records by an identifier (a natural key) before their slug.
+
+``IdentifierColumns`` is mixed into a ``TableImport`` whose model has an identifier table
+(``heritage.identifiers``); it sets ``identifier_model``. Several values of one scheme go in one cell, separated
+by “;”. Identifiers in a file are added to a record, never removed (as many-to-many columns are).
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from heritage.identifiers import IdentifierScheme
+from heritage.transfer.results import RowError
+from heritage.transfer.values import join_list, split_list
+
+
+class IdentifierColumns:
+    """``TableImport`` mixin: identifier columns, natural-key matching and the identifiers' bulk write."""
+
+    identifier_model = None  # the kind's ExternalIdentifier subclass
+
+    @classmethod
+    def identifier_columns(cls):
+        """The codes of the schemes, each a column (a code that is also a field's name is left to the field)."""
+        if cls.identifier_model is None:
+            return []
+        taken = {cls.key, *cls.fields, *cls.foreign_keys, *cls.many_to_many}
+        return [code for code in IdentifierScheme.objects.by_code() if code not in taken]
+
+    @classmethod
+    def column_notes(cls):
+        notes = super().column_notes()
+        schemes = IdentifierScheme.objects.by_code() if cls.identifier_model is not None else {}
+        for note in notes:
+            if note[0] in schemes and not note[2]:
+                scheme = schemes[note[0]]
+                note[2] = _("identifier in %(scheme)s (e.g. %(pattern)s); several separated by “;”") % {
+                    "scheme": scheme.name,
+                    "pattern": scheme.url_pattern or scheme.code,
+                }
+        return notes
+
+    # export ---------------------------------------------------------------------------------------------------
+
+    def export_identifiers(self, obj):
+        """One cell per ``identifier_columns()``: the record's values in that scheme (prefetched ``identifiers``)."""
+        codes = self.identifier_columns()
+        by_scheme = {}
+        for identifier in obj.identifiers.all():
+            by_scheme.setdefault(identifier.scheme_id, []).append(identifier.value)
+        schemes = self.schemes_by_code()
+        return [join_list(sorted(by_scheme.get(schemes[code].pk, ()))) for code in codes]
+
+    def schemes_by_code(self):
+        if getattr(self, "_schemes", None) is None:
+            self._schemes = IdentifierScheme.objects.by_code()
+        return self._schemes
+
+    # import ---------------------------------------------------------------------------------------------------
+
+    @property
+    def identifier_field(self):
+        return self.identifier_model.record_field
+
+    def row_identifiers(self, raw):
+        """``[(column, scheme id, value)]`` of a row's identifier cells."""
+        schemes = self.schemes_by_code()
+        found = []
+        for column in self.identifier_columns_in_file:
+            for value in split_list(raw.get(column, "")):
+                found.append((column, schemes[column].pk, value))
+        return found
+
+    def prepare_identifiers(self, chunk):
+        """Before the chunk is checked: which record holds each identifier the chunk names (in a few queries).
+        Returns the ids of those records, for the caller to load as existing records."""
+        if not hasattr(self, "identifier_columns_in_file"):
+            header = getattr(self, "header", set())
+            self.identifier_columns_in_file = [c for c in self.identifier_columns() if c in header]
+            self.identifiers_in_file = {}
+        wanted = {}
+        for _number, raw in chunk:
+            for _column, scheme_id, value in self.row_identifiers(raw):
+                wanted.setdefault(scheme_id, set()).add(value)
+        self.identifier_holders = {}
+        if wanted:
+            condition = Q()
+            for scheme_id, values in wanted.items():
+                condition |= Q(scheme_id=scheme_id, value__in=values)
+            found = self.identifier_model.objects.filter(condition)
+            for scheme_id, value, record_id in found.values_list("scheme_id", "value", f"{self.identifier_field}_id"):
+                self.identifier_holders[(scheme_id, value)] = record_id
+        return set(self.identifier_holders.values())
+
+    def load_record_identifiers(self, record_ids):
+        """The identifiers the chunk's existing records have already, to add only new ones."""
+        self.identifiers_of = {}
+        if record_ids:
+            field = f"{self.identifier_field}_id"
+            rows = self.identifier_model.objects.filter(**{f"{field}__in": list(record_ids)})
+            for record_id, scheme_id, value in rows.values_list(field, "scheme_id", "value"):
+                self.identifiers_of.setdefault(record_id, set()).add((scheme_id, value))
+
+    def natural_holder(self, raw):
+        """The id of the record the row's identifiers name, or None; a row naming two records is an error."""
+        holders = {}
+        for column, scheme_id, value in self.row_identifiers(raw):
+            holder = self.identifier_holders.get((scheme_id, value))
+            if holder is not None:
+                holders.setdefault(holder, f"{column} {value}")
+        if len(holders) > 1:
+            raise RowError(
+                [
+                    _("The identifiers of this row belong to different records: %(which)s. Correct the row.")
+                    % {"which": "; ".join(holders.values())}
+                ]
+            )
+        return next(iter(holders), None)
+
+    def build_identifiers(self, raw, pending, number):
+        """The row's identifiers the record lacks, as unsaved rows in ``pending.extra["identifiers"]``.
+        Returns whether there are any."""
+        obj = pending.obj
+        have = self.identifiers_of.get(obj.pk, set()) if obj.pk else set()
+        new, errors = [], []
+        for column, scheme_id, value in self.row_identifiers(raw):
+            key = (scheme_id, value)
+            if len(value) > self.identifier_model._meta.get_field("value").max_length:
+                errors.append(_("%(column)s: “%(value)s” is too long.") % {"column": column, "value": value[:50]})
+                continue
+            if key in have:
+                continue
+            holder = self.identifier_holders.get(key)
+            if holder is not None and holder != obj.pk:
+                errors.append(
+                    _("%(column)s: %(value)s is already the identifier of another record.")
+                    % {"column": column, "value": value}
+                )
+                continue
+            if key in self.identifiers_in_file and self.identifiers_in_file[key] != number:
+                errors.append(
+                    _("%(column)s: %(value)s is already in row %(row)s.")
+                    % {"column": column, "value": value, "row": self.identifiers_in_file[key]}
+                )
+                continue
+            self.identifiers_in_file[key] = number
+            new.append(self.instantiate(self.identifier_model, scheme_id=scheme_id, value=value))
+        if errors:
+            raise RowError(errors)
+        pending.extra["identifiers"] = new
+        return bool(new)
+
+    def write_identifiers(self, pendings):
+        """Insert the new identifiers of a written chunk, in one bulk insert."""
+        field = f"{self.identifier_field}_id"
+        new = []
+        for pending in pendings:
+            for identifier in pending.extra.get("identifiers", ()):
+                setattr(identifier, field, pending.obj.pk)
+                new.append(identifier)
+        if new:
+            self.identifier_model.objects.bulk_create(new, batch_size=1000)
+        return new
