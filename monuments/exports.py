@@ -52,8 +52,9 @@ EXPORT_COLUMNS = [
     "registration_registry",
     "registration_number",
     "registration_significance",
-    "identifiers",
     "updated_at",
+    # Added after the first release: new columns go last, so a script reading by position keeps working.
+    "identifiers",
 ]
 # What ``export_rows`` reads: the monument's own row, in this order (unpacked by name there)…
 MONUMENT_FIELDS = (
@@ -134,8 +135,8 @@ def export_rows(queryset, request):
                 current_condition,
                 *latest.get(pk, NO_PROVENANCE),
                 *((True, *registration) if registration else NOT_REGISTERED),
-                identifiers.get(pk),
                 updated_at,
+                identifiers.get(pk),
             )
 
 

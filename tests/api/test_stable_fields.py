@@ -41,6 +41,7 @@ MONUMENT_CSV = [
     "registration_number",
     "registration_significance",
     "updated_at",
+    "identifiers",
 ]
 MEETING_CSV = [
     "slug",

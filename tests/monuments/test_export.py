@@ -48,8 +48,8 @@ HEADER = [
     "registration_registry",
     "registration_number",
     "registration_significance",
-    "identifiers",
     "updated_at",
+    "identifiers",
 ]
 
 
