@@ -214,7 +214,8 @@ class PublishableQuerySet(models.QuerySet):
     transliterations. Ranking is skipped for broad queries (more than ``RANK_LIMIT`` matches): those keep the
     queryset's own order, because ranking them costs as much as counting every match and only reorders ties.
     Up front it runs one short probe query (at most ``RANK_LIMIT + 1`` ids from the index) to choose between
-    these. On SQLite every normalised word must occur in the record's text; no ranking.
+    these. On SQLite every normalised word (or one of its keys) must occur in the record's text; records matching
+    as typed come first, otherwise the queryset's order.
     ``search(q, prefix=True)`` also matches words by their beginning (for autocomplete and the admin).
 
     ``highlight(q)``: annotates ``snippet``, a short extract of the record's longest text with the words of
@@ -239,11 +240,9 @@ class PublishableQuerySet(models.QuerySet):
             return self.none()
         by_identifier = self.identifier_condition(query)
         if not search.is_postgresql(self.db):
-            condition = models.Q()
-            for term in terms:
-                condition &= models.Q(search_text__contains=term)
-            return self.filter(condition | by_identifier if by_identifier else condition)
-        tsquery = search.tsquery(query, prefix=prefix)
+            return self._search_sqlite(query, prefix=prefix, by_identifier=by_identifier)
+        exact = search.tsquery(query, prefix=prefix)
+        tsquery = search.phonetic_tsquery(query, prefix=prefix)
         if by_identifier:
             return self._search_or_identifier(tsquery, by_identifier)
         probe = list(self.filter(search_vector=tsquery).order_by().values_list("pk", flat=True)[: self.RANK_LIMIT + 1])
@@ -257,7 +256,30 @@ class PublishableQuerySet(models.QuerySet):
         matches = self.filter(search_vector=tsquery)
         if len(probe) > self.RANK_LIMIT:
             return matches
-        return matches.alias(rank=SearchRank(models.F("search_vector"), tsquery)).order_by("-rank", "pk")
+        return matches.alias(
+            search_exact=models.Case(models.When(search_vector=exact, then=1), default=0),
+            rank=SearchRank(models.F("search_vector"), tsquery),
+        ).order_by("-search_exact", "-rank", "pk")
+
+    def _search_sqlite(self, query, *, prefix, by_identifier=None):
+        """Every word in the folded text, or one of its phonetic keys among the record's keys (as a whole key, or
+        its beginning with ``prefix``), or the record a pasted identifier names; records matched by their folded
+        words first, then the queryset's order."""
+        exact, condition = models.Q(), models.Q()
+        for folded, keys in search.query_terms(query):
+            word = models.Q(search_text__contains=folded)
+            exact &= word
+            for key in keys:
+                word |= models.Q(search_keys__contains=f" {key}" if prefix else f" {key} ")
+            condition &= word
+        if by_identifier:
+            condition |= by_identifier
+        order = self.query.order_by or self.model._meta.ordering or ["pk"]
+        return (
+            self.filter(condition)
+            .alias(search_exact=models.Case(models.When(exact, then=0), default=1))
+            .order_by("search_exact", *order)
+        )
 
     def identifier_condition(self, query):
         """A record whose external identifier is the pasted text (``Q754560``, a GeoNames number, a Wikidata
@@ -357,6 +379,7 @@ class Searchable(models.Model):
     search_names = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(editable=False, null=True)
+    search_keys = models.TextField(editable=False, default="")
 
     search_select_related = ()
     search_prefetch = ()
@@ -374,8 +397,9 @@ class Searchable(models.Model):
     def save(self, *args, **kwargs):
         columns = search.search_document_for_save(self)
         self.search_names, self.search_text = columns["search_names"], columns["search_text"]
+        self.search_keys = columns["search_keys"]
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names", "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names", "search_text", "search_keys"}
         super().save(*args, **kwargs)
         search.write_vector(self, columns)
 

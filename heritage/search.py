@@ -1,6 +1,6 @@
 """Search helpers both apps share: name normalisation, the stored search data and how it is kept current.
 
-Every searchable model (``Searchable``) stores three columns, filled from ``search_document()``:
+Every searchable model (``Searchable``) stores four columns, filled from ``search_document()``:
 
 - ``search_names``: its names and alternative spellings, normalised (lower case, no diacritics, Cyrillic
   transliterated). PostgreSQL's trigram fallback matches typos here (GIN ``gin_trgm_ops`` index).
@@ -9,7 +9,13 @@ Every searchable model (``Searchable``) stores three columns, filled from ``sear
 - ``search_vector``: on PostgreSQL, a ``tsvector`` of the normalised text with weights A (names), B (type,
   place, event, people) and C (descriptions, accounts), under the ``simple`` configuration: the register is
   multilingual, so words are matched as written (after normalisation), never stemmed for one language.
-  NULL on SQLite.
+  NULL on SQLite. It also holds, with weight D, the phonetic keys of the names and of the B texts
+  (``heritage.transliteration.phonetic_keys``), each written ``0<key>`` so that no word of a text equals one.
+- ``search_keys``: on SQLite, those keys, space-separated with a space at each end (`` xuxa ganca ``), so that a
+  key is matched as a whole word. Empty on PostgreSQL, where the vector holds them.
+
+A query word matches a record when its folded form does (as before) or one of its keys does: ``Shusha`` finds
+Şuşa (both ``xuxa``), ``Ganja`` finds Gəncə. Records whose every word matched in its folded form come first.
 
 ``save()`` keeps a record's columns current. Bulk paths (``load_demo``, ``generate_sample``, importers) call
 ``update_search_index(queryset)`` once after writing; ``manage.py rebuild_search`` calls it for everything.
@@ -17,6 +23,7 @@ Every searchable model (``Searchable``) stores three columns, filled from ``sear
 
 import re
 import secrets
+import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, transaction
@@ -25,7 +32,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from heritage.transliteration import fold
+from heritage.transliteration import fold, phonetic_keys, word_keys
 
 # Search compares names as ``fold`` spells them, from the one table slugs are made from too.
 normalize = fold
@@ -36,24 +43,68 @@ def words(text):
     return re.findall(r"\w+", normalize(text))
 
 
-# One definition of the stored vector, used by save(), update_search_index() and generate_sample.
-# Parameters: the normalised A, B and C texts.
+# The texts' part of the stored vector (parameters: the normalised A, B and C texts), as migration 0004 of
+# heritage made it.
 VECTOR_SQL = (
     "setweight(to_tsvector('simple'::regconfig, {a}), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, {b}), 'B') || "
     "setweight(to_tsvector('simple'::regconfig, {c}), 'C')"
 )
+# One definition of the stored vector, used by save(), update_search_index(), the bulk writer and generate_sample:
+# the texts and the marked phonetic keys ({d}, weight D).
+STORED_VECTOR_SQL = VECTOR_SQL + " || setweight(to_tsvector('simple'::regconfig, {d}), 'D')"
+KEY_MARK = "0"
+# websearch syntax: a phrase, a word excluded, "or". Such queries match keys only as a whole query (see tsquery).
+WEBSEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w|\sor\s', re.IGNORECASE)
 
 
 def is_postgresql(using=None):
     return connections[using or "default"].vendor == "postgresql"
 
 
+def query_terms(query):
+    """Each word of ``query`` as ``(folded word, its phonetic keys)``: a record matches the word when it contains
+    either. A word whose folding gives several words (rare: "l'Orient" stays one word here) gives several terms."""
+    terms = []
+    for word in WORD.findall(unicodedata.normalize("NFC", query or "")):
+        folded = words(word)
+        keys = word_keys(word) if len(folded) == 1 else ()
+        terms += [(f, keys) for f in folded]
+    return terms
+
+
+def keys_column(keys):
+    """``search_keys`` for ``keys``: space-separated, a space at each end."""
+    return f" {' '.join(keys)} " if keys else ""
+
+
 def tsquery(query, *, prefix=False):
-    """The PostgreSQL query for what a reader typed: websearch syntax, or every word as a prefix."""
+    """The PostgreSQL query for the folded words of what a reader typed: websearch syntax, or every word as a
+    prefix. What ``search()`` calls an exact match."""
     if prefix:
         return SearchQuery(" & ".join(f"{w}:*" for w in words(query)), search_type="raw", config="simple")
     return SearchQuery(normalize(query), search_type="websearch", config="simple")
+
+
+def phonetic_tsquery(query, *, prefix=False):
+    """``tsquery(query)`` widened by the words' phonetic keys: each word matches its folded form or a key.
+
+    With websearch syntax (a phrase, ``-without``, ``or``), the keys are matched as the same websearch query with
+    every word replaced by its first key, or'ed with the folded query."""
+    suffix = ":*" if prefix else ""
+    if prefix or not WEBSEARCH_SYNTAX.search(query):
+        operands = [
+            "(" + " | ".join([f"{folded}{suffix}", *(f"{KEY_MARK}{key}{suffix}" for key in keys)]) + ")"
+            for folded, keys in query_terms(query)
+        ]
+        return SearchQuery(" & ".join(operands), search_type="raw", config="simple")
+
+    def first_key(match):
+        keys = word_keys(match.group())
+        return f"{KEY_MARK}{keys[0]}" if keys else normalize(match.group())
+
+    keyed = WORD.sub(first_key, unicodedata.normalize("NFC", query))
+    return tsquery(query) | SearchQuery(keyed, search_type="websearch", config="simple")
 
 
 def headline_query(query):
@@ -149,16 +200,31 @@ def join(parts):
 
 
 def search_columns(document):
-    """``{"search_names", "search_text", "a", "b", "c"}`` from a model's ``search_document()``."""
+    """``{"search_names", "search_text", "search_keys", "a", "b", "c", "d"}`` from a model's ``search_document()``:
+    the stored columns as SQLite keeps them, and the texts of the PostgreSQL vector (``vector_texts``)."""
     a, b, c = (normalize(join(document.get(weight, ()))) for weight in "ABC")
-    return {"search_names": a, "a": a, "b": b, "c": c, "search_text": join([a, b, c])}
+    keys = phonetic_keys(join([*document.get("A", ()), *document.get("B", ())]))
+    return {
+        "search_names": a,
+        "a": a,
+        "b": b,
+        "c": c,
+        "d": " ".join(KEY_MARK + key for key in keys),
+        "search_text": join([a, b, c]),
+        "search_keys": keys_column(keys),
+    }
+
+
+def vector_texts(columns):
+    """The (A, B, C, D) texts ``STORED_VECTOR_SQL`` makes the vector of, from ``search_columns()``."""
+    return columns["a"], columns["b"], columns["c"], columns["d"]
 
 
 def search_document_for_save(instance):
-    """Column values for one instance, ready for ``save()``; search_text stays empty on PostgreSQL."""
+    """Column values for one instance, ready for ``save()``; search_text and search_keys stay empty on PostgreSQL."""
     columns = search_columns(instance.search_document())
     if is_postgresql(instance._state.db):
-        columns["search_text"] = ""
+        columns["search_text"] = columns["search_keys"] = ""
     return columns
 
 
@@ -168,7 +234,7 @@ def write_vector(instance, columns):
         return
     from django.db.models.expressions import RawSQL
 
-    vector = RawSQL(VECTOR_SQL.format(a="%s", b="%s", c="%s"), (columns["a"], columns["b"], columns["c"]))
+    vector = RawSQL(STORED_VECTOR_SQL.format(a="%s", b="%s", c="%s", d="%s"), vector_texts(columns))
     type(instance)._base_manager.using(instance._state.db).filter(pk=instance.pk).update(search_vector=vector)
 
 
@@ -197,19 +263,50 @@ def update_search_index(queryset, batch_size=2000, progress=None):
         rows = [(obj.pk, search_columns(obj.search_document())) for obj in batch]
         with transaction.atomic(using=using):
             if postgres:
-                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-                params = [p for pk, col in rows for p in (pk, col["search_names"], col["a"], col["b"], col["c"])]
-                vector = VECTOR_SQL.format(a="v.a", b="v.b", c="v.c")
+                values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+                params = [p for pk, col in rows for p in (pk, col["search_names"], *vector_texts(col))]
+                vector = STORED_VECTOR_SQL.format(a="v.a", b="v.b", c="v.c", d="v.d")
                 sql = (
-                    f"UPDATE {table} AS t SET search_names = v.n, search_text = '', search_vector = {vector} "
-                    f"FROM (VALUES {values}) AS v(id, n, a, b, c) WHERE t.id = v.id"
+                    f"UPDATE {table} AS t SET search_names = v.n, search_text = '', search_keys = '', "
+                    f"search_vector = {vector} FROM (VALUES {values}) AS v(id, n, a, b, c, d) WHERE t.id = v.id"
                 )
                 with connections[using].cursor() as cursor:
                     cursor.execute(sql, params)
             else:
                 for obj, (_pk, col) in zip(batch, rows, strict=True):
                     obj.search_names, obj.search_text = col["search_names"], col["search_text"]
-                model._base_manager.using(using).bulk_update(batch, ["search_names", "search_text"])
+                    obj.search_keys = col["search_keys"]
+                model._base_manager.using(using).bulk_update(batch, ["search_names", "search_text", "search_keys"])
         written += len(batch)
         if progress is not None:
             progress(len(batch))
+
+
+def backfill(app_label):
+    """A migration's data step: recompute the search data of ``app_label``'s searchable records (all their
+    columns, as ``rebuild_search`` does), for a migration that adds to what is stored.
+
+    It runs today's ``search_document()``, so it needs the tables as today's models see them. When a later
+    migration has changed them (an upgrade across several releases), it writes nothing and says to run
+    ``manage.py rebuild_search`` once the migrations are done.
+    """
+
+    def run(apps, schema_editor):
+        from django.apps import apps as current_apps
+
+        from heritage.models import searchable_models
+
+        connection = schema_editor.connection
+        for model in searchable_models():
+            if model._meta.app_label != app_label:
+                continue
+            with connection.cursor() as cursor:
+                table = connection.introspection.get_table_description(cursor, model._meta.db_table)
+            columns = {column.name for column in table}
+            if not {f.column for f in model._meta.concrete_fields} <= columns:
+                print(f"\n  {model._meta.label}: run `manage.py rebuild_search {model._meta.label}` after migrating.")
+                continue
+            current_apps.get_model(model._meta.label)  # the registry is ready
+            update_search_index(model._base_manager.using(connection.alias).all())
+
+    return run

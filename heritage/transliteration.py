@@ -25,6 +25,7 @@ Choices, for both:
   Latin spelling in search; й → y, ю → yu, я → ya as in English; ъ and ь are dropped.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -102,3 +103,94 @@ def legacy_slugify(text):
     """The slug this project made before transliteration ("İçərişəhər" → "icrishr"): records keep the slugs they
     have (they are bookmarks), so an import naming such a record by its name still has to find it."""
     return django_slugify(text)
+
+
+# Phonetic keys: one spelling of a word's sound, for the spellings its languages and their English and Spanish
+# transliterations give it (``phonetic_keys``). See the module notes in ``docs/developers/architecture.md#search``.
+#
+# A letter becomes a sound class. Classes are written in capitals while rules run (the letters being rewritten
+# are lower case): X ʃ (sh ş ш š), C the affricates and ʒ (ch ç ч č ć ћ, j c дж џ đ ђ dj, zh ж ž, ts ц), H (h x
+# kh х һ), G (g gh ğ г q). Where one letter is read two or three ways depending on the language, it is a
+# placeholder and the word gets a key for each reading, the same reading for each occurrence in the word:
+# j (English dʒ, Spanish x, Serbian y), q (Azerbaijani g, Russian к), ı and ы (i; u as in Bakı/Baku), ё (e as
+# English writes Хрущёв, o as Spanish does), ğ and Cyrillic г (g; h or kh as in Qarabağ/Karabakh, Гейдар/Heydar),
+# y before a vowel (a glide; dʒ as Spanish writes Azerbaiyán).
+KEY_LETTERS = {
+    # Cyrillic (Russian, Serbian, Ukrainian, Azerbaijani).
+    "а": "a", "б": "b", "в": "v", "г": "W", "д": "d", "е": "e", "ё": "E", "ж": "C", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "H", "ц": "C", "ч": "C", "ш": "X", "щ": "XC", "ъ": "", "ы": "I", "ь": "",
+    "э": "e", "ю": "iu", "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "G", "ђ": "C", "ј": "i", "љ": "li",
+    "њ": "ni", "ћ": "C", "џ": "C", "ә": "a", "ғ": "W", "ҝ": "G", "һ": "H", "ө": "o", "ү": "u", "ҹ": "C",
+    "ҳ": "H", "қ": "k",
+    # Latin letters whose sound the mark changes (other marks are dropped: é → e, ñ → n).
+    "ş": "X", "š": "X", "ș": "X", "ç": "C", "č": "C", "ć": "C", "ž": "C", "đ": "C", "ğ": "W", "ə": "a",
+    "ı": "I", "ö": "o", "ü": "u", "ä": "a", "ß": "s", "ø": "o", "ł": "l", "æ": "a", "œ": "o", "þ": "t",
+    "ð": "d", "ħ": "H",
+}  # fmt: skip
+KEY_TRANSLATION = str.maketrans(KEY_LETTERS)
+# English, Spanish and Serbian Latin digraphs, then single letters, in this order.
+KEY_SPELLINGS = [
+    ("tch", "C"), ("shch", "XC"), ("dzh", "C"), ("dj", "C"), ("dC", "C"), ("sh", "X"), ("ch", "C"), ("zh", "C"),
+    ("kh", "H"), ("gh", "G"), ("ts", "C"), ("ph", "f"),
+    ("x", "H"), ("h", "H"), ("c", "C"), ("j", "J"), ("q", "Q"), ("y", "Y"), ("w", "v"), ("z", "s"), ("g", "G"),
+    ("e", "a"),
+]  # fmt: skip
+KEY_SPELLING = re.compile("|".join(re.escape(spelling) for spelling, _key in KEY_SPELLINGS))
+KEY_OF_SPELLING = dict(KEY_SPELLINGS)
+# Each placeholder's readings, the likeliest first. "Y" is a glide everywhere, or dʒ before a vowel.
+READINGS = {"J": "CHi", "Q": "Gk", "I": "iu", "E": "ao", "W": "GH", "Y": "iC"}
+MAX_KEYS_PER_WORD = 16
+WORD_OR_NOT = re.compile(r"\w+")
+
+
+def _spelled(word):
+    """The word in sound classes and placeholders, or None when it is not written in Latin or Cyrillic letters."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", word).casefold()).translate(KEY_TRANSLATION)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii() or not text.isalpha():
+        return None
+    return KEY_SPELLING.sub(lambda m: KEY_OF_SPELLING[m.group()], text)
+
+
+def _key(spelled):
+    key = spelled.lower()  # the classes x, c, h, g; a i o u are the vowels now (e is a)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    key = re.sub(r"i(?=[aiou])", "", key)  # a glide before a vowel: я ya ia, ё yo, ю yu, Serbian j
+    key = re.sub(r"(?<=[aiou])h$", "", key)  # a final h after a vowel: -zadeh, -zadə
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@functools.lru_cache(maxsize=65536)  # names repeat across records: an import computes each word's keys once
+def word_keys(word):
+    """The phonetic keys of one word: ``word_keys("Şuşa") == word_keys("Shusha") == word_keys("Шуша") == ("xuxa",)``.
+
+    Several keys where a letter reads differently in different languages (see ``READINGS``); two spellings of a
+    name match when they share a key. None (an empty tuple) for a word of fewer than two letters or of another script.
+    """
+    if len(word) < 2:
+        return ()
+    spelled = _spelled(word)
+    if not spelled:
+        return ()
+    variants = [spelled]
+    for placeholder, readings in READINGS.items():
+        if placeholder not in spelled:
+            continue
+        expanded = []
+        for variant in variants:
+            for reading in readings:
+                if placeholder == "Y" and reading == "C":
+                    expanded.append(re.sub("Y(?=[aiouIE])", "C", variant).replace("Y", "i"))
+                else:
+                    expanded.append(variant.replace(placeholder, reading))
+        variants = expanded[:MAX_KEYS_PER_WORD]
+    return tuple(dict.fromkeys(key for key in map(_key, variants) if len(key) > 1))
+
+
+def phonetic_keys(text):
+    """Every word's keys in ``text``, each once, in order of appearance (what a record stores)."""
+    keys = {}
+    for word in WORD_OR_NOT.findall(unicodedata.normalize("NFC", text or "")):
+        keys.update(dict.fromkeys(word_keys(word)))
+    return list(keys)

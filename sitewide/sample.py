@@ -22,8 +22,9 @@ from django.utils.functional import cached_property
 from heritage.models import Place, PlaceKind, PublishStatus, Source, SourceKind
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.progress import Progress
-from heritage.search import normalize, update_search_index
+from heritage.search import KEY_MARK, keys_column, normalize, update_search_index
 from heritage.transfer.bulk import copy_rows
+from heritage.transliteration import phonetic_keys
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
 from monuments.models import Condition, ConditionAssessment, MapCell, Monument, MonumentType, Registration
 
@@ -47,6 +48,11 @@ EVIDENCE = ["site_visit", "satellite_imagery", "media_report", "report"]
 SIGNIFICANCE = ["world", "national", "local", "local"]
 # Distinct monument descriptions drawn on PostgreSQL (each row picks one): enough variety for search and snippets.
 DESCRIPTIONS = 4096
+
+
+def marked_keys(text):
+    """The D text of a vector: ``text``'s phonetic keys as ``heritage.search`` stores them."""
+    return " ".join(KEY_MARK + key for key in phonetic_keys(text))
 
 
 def place_name(rng):
@@ -81,25 +87,30 @@ class Writer:
         return values
 
     def write(self, model, rows, search=None):
-        """Insert ``rows`` (dicts by attname, with ``id``). ``search``: (A, B, C) texts per row, normalised."""
+        """Insert ``rows`` (dicts by attname, with ``id``). ``search``: (A, B, C) texts per row, normalised; the
+        phonetic keys are those of the normalised A and B texts (the sample's names are ASCII but for a few
+        letters, whose folding the keys hardly notice)."""
         if not rows:
             return
         fields = self.columns(model)
         base = self.defaults(model)
         table = connection.ops.quote_name(model._meta.db_table)
         names = [f.column for f in fields]
-        tuples = []
+        tuples, texts = [], []
         for i, row in enumerate(rows):
             values = {**base, **row}
             if search is not None:
                 a, b, c = search[i]
+                keys = phonetic_keys(f"{a}\n{b}")
                 values["search_names"] = a
                 values["search_text"] = "" if self.postgres else f"{a}\n{b}\n{c}"
+                values["search_keys"] = "" if self.postgres else keys_column(keys)
+                texts.append((a, b, c, " ".join(KEY_MARK + key for key in keys)))
             tuples.append([values[f.attname] for f in fields])
         if self.postgres:
             # The one bulk writer (COPY; with search texts through its staging table, where PostgreSQL computes
             # the vectors the same way save() and update_search_index() do).
-            if not copy_rows(model, names, tuples, search=search):
+            if not copy_rows(model, names, tuples, search=texts if search is not None else None):
                 raise ValueError(f"{model._meta.label}: a sample value reads as COPY's null marker")
             return
         placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
@@ -283,15 +294,20 @@ class SqlBuilder:
         words = {pid: place_words for pid, _k, _n, _c, place_words, *_rest in settlements}
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE sample_settlement SET b = {vector.format('%s', 'B')} WHERE id = %s",
-                [(text, pid) for pid, text in words.items()],
+                f"UPDATE sample_settlement SET b = {vector.format('%s', 'B')} || {vector.format('%s', 'D')} "
+                "WHERE id = %s",
+                [(text, marked_keys(text), pid) for pid, text in words.items()],
             )
         self.temp_table(
             "sample_type",
             "idx int PRIMARY KEY, id bigint, lower_name text, norm text, b tsvector",
             [(i, pk, TYPES[i].lower(), normalize(TYPES[i]), None) for i, pk in enumerate(types)],
         )
-        self.execute(f"UPDATE sample_type SET b = {vector.format('norm', 'B')}")
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE sample_type SET b = {vector.format('norm', 'B')} || {vector.format('%s', 'D')} WHERE id = %s",
+                [(marked_keys(TYPES[i]), pk) for i, pk in enumerate(types)],
+            )
         self.temp_table(
             "sample_text",
             "idx int PRIMARY KEY, body text, c tsvector",

@@ -37,7 +37,7 @@ PLAIN_FIELDS = {
 
 
 def csv_text(rows, search=None):
-    """COPY's CSV text for value rows (None is null), each followed by its (A, B, C) ``search`` texts if given.
+    """COPY's CSV text for value rows (None is null), each followed by its (A, B, C, D) ``search`` texts if given.
     None when a value reads as the null marker (it cannot be sent as text)."""
     if search is not None:
         rows = ([*row, *texts] for row, texts in zip(rows, search, strict=True))
@@ -53,8 +53,8 @@ def csv_text(rows, search=None):
 
 def _send(connection, model, columns, text, search=False):
     """Send COPY's CSV ``text`` of ``columns`` to ``model``'s table. With ``search`` each line ends with the row's
-    (A, B, C) search texts: the rows go through a temporary table and get their search vector as they are
-    inserted (``heritage.search.VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it)."""
+    (A, B, C, D) search texts: the rows go through a temporary table and get their search vector as they are
+    inserted (``heritage.search.STORED_VECTOR_SQL``, as ``save()`` and ``update_search_index()`` make it)."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     table = quote(model._meta.db_table)
@@ -64,24 +64,26 @@ def _send(connection, model, columns, text, search=False):
         if not search:
             cursor.cursor.copy_expert(copy.format(f"{table} ({names})"), io.StringIO(text))
             return
-        from heritage.search import VECTOR_SQL
+        from heritage.search import STORED_VECTOR_SQL
 
         # Copied as they are, then inserted with the vector computed by the database: one write of each row.
         stage = quote(f"import_stage_{model._meta.db_table}")
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DROP")
         cursor.execute(
             f"ALTER TABLE {stage} ADD COLUMN IF NOT EXISTS search_a text, "
-            "ADD COLUMN IF NOT EXISTS search_b text, ADD COLUMN IF NOT EXISTS search_c text"
+            "ADD COLUMN IF NOT EXISTS search_b text, ADD COLUMN IF NOT EXISTS search_c text, "
+            "ADD COLUMN IF NOT EXISTS search_d text"
         )
         cursor.execute(f"TRUNCATE {stage}")
-        cursor.cursor.copy_expert(copy.format(f"{stage} ({names}, search_a, search_b, search_c)"), io.StringIO(text))
-        vector = VECTOR_SQL.format(a="search_a", b="search_b", c="search_c")
+        staged = f"{stage} ({names}, search_a, search_b, search_c, search_d)"
+        cursor.cursor.copy_expert(copy.format(staged), io.StringIO(text))
+        vector = STORED_VECTOR_SQL.format(a="search_a", b="search_b", c="search_c", d="search_d")
         cursor.execute(f"INSERT INTO {table} ({names}, search_vector) SELECT {names}, {vector} FROM {stage}")
 
 
 def copy_rows(model, columns, rows, search=None):
     """COPY value tuples (in ``columns`` order, None for null) into ``model``'s table on PostgreSQL; ids as given
-    or from the column's default. ``search``: each row's (A, B, C) texts for its search vector (see ``_send``).
+    or from the column's default. ``search``: each row's (A, B, C, D) texts for its search vector (see ``_send``).
 
     Returns False, having sent nothing, on other databases and when a value reads as the null marker: then the
     caller inserts the rows another way.
@@ -111,7 +113,7 @@ class CopyData:
     model: type
     columns: list
     text: str
-    search: bool  # the text ends with the (A, B, C) search texts of each row
+    search: bool  # the text ends with the (A, B, C, D) search texts of each row
 
 
 def copy_data(model, objects, search=None):
@@ -160,9 +162,9 @@ def copy_insert(model, objects, search=None, data=None):
 
     Ids come from the table's own sequence first, so the objects have their primary keys afterwards as with
     ``bulk_create``. Returns False (nothing done) on other databases, where the caller uses ``bulk_create``.
-    Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C) normalised texts
-    per object) the rows get their search vector as they are inserted (``_send``). ``data``: the rows' text made
-    beforehand by ``copy_data()`` (the objects have their keys already).
+    Like ``bulk_create`` it sends no signals and calls no ``save()``. With ``search`` ((A, B, C, D) texts
+    per object, ``heritage.search.vector_texts``) the rows get their search vector as they are inserted
+    (``_send``). ``data``: the rows' text made beforehand by ``copy_data()`` (the objects have their keys).
     """
     alias = router.db_for_write(model)
     connection = connections[alias]

@@ -647,11 +647,11 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
         """Search columns of new, unsaved records as ``save()`` would store them; None where that needs rows
         written later in the chunk (a meeting's participants and topics).
 
-        Sets ``search_names`` and ``search_text`` on each object and returns the normalised (A, B, C) texts the
-        PostgreSQL vector is made of. Related records (type, place and its parent…) are read once per import.
+        Sets ``search_names``, ``search_text`` and ``search_keys`` on each object and returns the (A, B, C, D)
+        texts the PostgreSQL vector is made of. Related records (type, place and its parent…) are read once per import.
         """
         from heritage.models import Searchable
-        from heritage.search import is_postgresql, search_columns
+        from heritage.search import is_postgresql, search_columns, vector_texts
 
         if not objects or not issubclass(self.model, Searchable) or self.model.search_prefetch:
             return None
@@ -662,7 +662,8 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
         for obj in objects:
             columns = search_columns(obj.search_document())
             obj.search_names, obj.search_text = columns["search_names"], "" if postgres else columns["search_text"]
-            texts.append((columns["a"], columns["b"], columns["c"]))
+            obj.search_keys = "" if postgres else columns["search_keys"]
+            texts.append(vector_texts(columns))
         return texts
 
     def attach_related(self, objects, paths):
@@ -716,7 +717,7 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
     def write_objects(model, new, changed, update_fields, search=None, data=None):
         """The one place imports write records in bulk (no save(): see ``search_data()`` and ``update_search()``).
 
-        ``search``: the (A, B, C) texts of each new object's search vector, for PostgreSQL. ``data``: the new
+        ``search``: the (A, B, C, D) texts of each new object's search vector, for PostgreSQL. ``data``: the new
         rows' COPY text made when they were checked (``copy_new``). Returns whether the new records were written
         with all their search data.
         """

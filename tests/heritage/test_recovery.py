@@ -106,7 +106,7 @@ RECORDS = {
 }
 
 # Set anew by the save that recovers the record (when, by whom) or derived from the rest.
-SKIP_FIELDS = {"updated_at", "updated_by_id", "search_vector", "search_names", "search_text"}
+SKIP_FIELDS = {"updated_at", "updated_by_id", "search_vector", "search_names", "search_text", "search_keys"}
 
 
 def state(obj):

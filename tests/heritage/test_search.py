@@ -103,7 +103,7 @@ def test_demo_meetings_are_searchable_by_participants(demo):
 
 def test_rebuild_search_restores_the_stored_data():
     f.MonumentFactory(name="Nuñez chapel")
-    Monument.objects.update(search_names="", search_text="", search_vector=None)
+    Monument.objects.update(search_names="", search_text="", search_keys="", search_vector=None)
     assert Monument.objects.search("nunez").count() == 0
     call_command("rebuild_search", verbosity=0)
     assert names(Monument.objects.search("nunez")) == ["Nuñez chapel"]
