@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.views.generic import ListView
 from django_countries import countries
 
+from heritage.facets import cached_facet_counts, label_with_counts
+
 SEARCH_MAX_LENGTH = 200
 
 
@@ -282,6 +284,10 @@ class FilteredListView(CleanQueryMixin, ListView):
     def get_queryset(self):
         return self.get_filterset().qs
 
+    def facet_queryset(self):
+        """What facet counts are taken over: the published rows, without what only the list's rows draw."""
+        return self.base_queryset()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
@@ -297,6 +303,9 @@ class FilteredListView(CleanQueryMixin, ListView):
         for name in ["page", *filterset.form.errors]:
             query.pop(name, None)
         context["query_string"] = clean_query(query).urlencode()
+        if getattr(filterset, "facet_counters", None):
+            counts = cached_facet_counts(filterset, self.facet_queryset(), context["query_string"])
+            label_with_counts(filterset.form, counts)
         return context
 
 

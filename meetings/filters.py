@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from heritage.listing import COUNTRY_CHOICES, DateInput, SearchField, Select
@@ -81,6 +81,26 @@ class MeetingFilterSet(django_filters.FilterSet):
         empty_label=_("Relevance or newest"),
         widget=Select,
     )
+
+    # Facet counts (heritage.facets): one grouped query each over the list's other filters. A meeting counts once
+    # per country or topic however many of its participants share it; hidden participants never count.
+    facet_counters = {
+        "event": lambda qs: qs.exclude(event=None).values_list("event_id").annotate(n=Count("pk")).order_by(),
+        "topic": lambda qs: (
+            Meeting.topics.through.objects.filter(meeting_id__in=qs.values("pk"))
+            .values_list("topic_id")
+            .annotate(n=Count("meeting_id", distinct=True))
+            .order_by()
+        ),
+        "country": lambda qs: (
+            Participant.objects.visible()
+            .filter(meeting__in=qs.values("pk"))
+            .exclude(represented_country="")
+            .values_list("represented_country")
+            .annotate(n=Count("meeting", distinct=True))
+            .order_by()
+        ),
+    }
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value else queryset

@@ -46,6 +46,9 @@ class MeetingListView(FilteredListView):
         # A row shows no participants (partials/meeting_items.html), so none are loaded.
         return published_meetings().with_related()
 
+    def facet_queryset(self):
+        return published_meetings()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Counted over every matching meeting, not the page: kept until the register changes, per filter set.

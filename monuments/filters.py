@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from heritage.listing import COUNTRY_CHOICES, CheckboxChoices, NumberInput, SearchField, Select
@@ -38,6 +38,12 @@ SORTS = {
     "-updated": ("-updated_at", "-id"),
     "built": (F("built_year").asc(nulls_last=True), "name", "id"),
 }
+
+
+def registered_counts(queryset):
+    registered = Exists(Registration.objects.filter(monument=OuterRef("pk")))
+    totals = queryset.aggregate(yes=Count("pk", filter=Q(registered)), all=Count("pk"))
+    return {"yes": totals["yes"], "no": totals["all"] - totals["yes"]}.items()
 
 
 class MonumentFilterSet(django_filters.FilterSet):
@@ -109,6 +115,20 @@ class MonumentFilterSet(django_filters.FilterSet):
         empty_label=_("Relevance or name"),
         widget=Select,
     )
+
+    # Facet counts (heritage.facets): one grouped query each over the list's other filters.
+    facet_counters = {
+        "type": lambda qs: qs.values_list("monument_type_id").annotate(n=Count("pk")).order_by(),
+        "condition": lambda qs: qs.values_list("current_condition").annotate(n=Count("pk")).order_by(),
+        "country": lambda qs: qs.values_list("place__country").annotate(n=Count("pk")).order_by(),
+        "significance": lambda qs: (
+            Registration.objects.filter(monument__in=qs.values("pk"))
+            .values_list("significance")
+            .annotate(n=Count("monument", distinct=True))
+            .order_by()
+        ),
+        "registered": lambda qs: registered_counts(qs),
+    }
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value else queryset

@@ -42,6 +42,9 @@ class MonumentListView(FilteredListView):
             .prefetch_related(Prefetch("registrations", queryset=Registration.objects.order_by("registry")))
         )
 
+    def facet_queryset(self):
+        return published_monuments()
+
 
 class MonumentDetailView(DetailView):
     template_name = "monuments/monument_detail.html"
