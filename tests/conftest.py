@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from heritage.groups import EDITORS, PUBLISHERS
 from sitewide.demo import load_demo
@@ -40,6 +41,14 @@ def _no_page_cache(settings):
         }
     caches["pages"].clear()
     caches["shared"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    # A request activates its language in this thread and leaves it active (as Django's LocaleMiddleware does, so
+    # that a streamed export is written in it): the next test starts in English.
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["az", "ru", "es"]
@@ -113,3 +114,57 @@ def test_every_message_in_the_code_is_in_the_catalogs(tmp_path):
         held = {(e.msgctxt, e.msgid) for e in catalog(language) if not e.obsolete}
         missing = sorted(msgid for _, msgid in gathered - held)
         assert not missing, f"not in locale/{language} (run `make messages`, then translate): {missing[:10]}"
+
+
+# Text in other languages (the switcher names each language in its own) and code are not visible text of ours.
+VISIBLE = re.compile(r"<(script|style)\b.*?</\1>|<(a|span)\b[^>]*\blang=[^>]*>.*?</\2>|<[^>]+>", re.S)
+
+
+def english_left(text, po):
+    """The msgids of ``po`` that appear verbatim as visible text of ``text`` though their translation differs
+    (a string of ours left in English). Single words and strings with placeholders are skipped: they cannot be told
+    from the records' own English text, such as an organization called "Ministry of …"."""
+    visible = " ".join(VISIBLE.sub(" ", text).split())
+    left = []
+    for entry in po:
+        msgid = entry.msgid
+        if entry.obsolete or " " not in msgid.strip() or placeholders(msgid) or "%" in msgid or entry.msgstr == msgid:
+            continue
+        if re.search(r"(?<![\w])" + re.escape(msgid) + r"(?![\w])", visible):
+            left.append(msgid)
+    return left
+
+
+def test_english_left_finds_an_untranslated_visible_string():
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="Skip to content", msgstr="Перейти к содержанию"))
+    assert english_left("<nav>Перейти к содержанию</nav><script>var a = 'Skip to content'</script>", po) == []
+    assert english_left('<a lang="en" href="/">Skip to content</a><p>Skip to content</p>', po) == ["Skip to content"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, demo, language):
+    from meetings.models import Meeting
+    from tests import factories as f
+
+    monument = f.ConditionAssessmentFactory().monument
+    meeting = Meeting.objects.published().first()
+    pages = [
+        "/",
+        "/monuments/",
+        monument.get_absolute_url(),
+        "/meetings/",
+        meeting.get_absolute_url(),
+        "/figures/",
+        "/search/?q=culture",
+        "/monuments/no-such-monument/",
+        "/monuments/map/",
+    ]
+    po = catalog(language)
+    found = {}
+    for page in pages:
+        if left := english_left(client.get(f"/{language}{page}").content.decode(), po):
+            found[page] = left
+    translation.activate("en")
+    assert not found, f"English strings of ours on {language} pages: {found}"
