@@ -2,6 +2,7 @@
 importers of monuments and meetings are in their apps' ``importers.py``."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from heritage.models import Place, Source
 from heritage.transfer.importer import TableImport
@@ -27,9 +28,11 @@ class SourceImport(TableImport):
     required = ("title",)
     partial_dates = {"published_on": "published_precision"}
     help = {
-        "id": _("the source's number; leave blank for a new source (an existing source with the same URL is reused)"),
-        "published_on": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
-        "language": _("language code, e.g. en, az, es"),
+        "id": gettext_lazy(
+            "the source's number; leave blank for a new source (an existing source with the same URL is reused)"
+        ),
+        "published_on": gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
+        "language": gettext_lazy("language code, e.g. en, az, es"),
     }
 
     def prepare(self, chunk):
@@ -59,10 +62,14 @@ class PlaceImport(TableImport):
     required = ("name",)
     chunk_size = 1
     help = {
-        "slug": _("the place's identifier; leave blank for a new place to derive it from the name"),
-        "alternative_names": _("other names, one per line"),
-        "country": _("ISO 3166 code or English name (AZ, Azerbaijan); blank for a place in no single country"),
-        "parent": _("the place it lies in: slug or name, given in an earlier row or already in the register"),
+        "slug": gettext_lazy("the place's identifier; leave blank for a new place to derive it from the name"),
+        "alternative_names": gettext_lazy("other names, one per line"),
+        "country": gettext_lazy(
+            "ISO 3166 code or English name (AZ, Azerbaijan); blank for a place in no single country"
+        ),
+        "parent": gettext_lazy(
+            "the place it lies in: slug or name, given in an earlier row or already in the register"
+        ),
     }
 
     def write(self, pendings, search=None):

@@ -3,6 +3,7 @@
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from heritage import review
 from heritage.models import Place, PublishStatus, Source
@@ -71,9 +72,9 @@ class PersonImport(TableImport):
     fields = ("name", "alternative_names", "country", "description", "status")
     required = ("name",)
     help = {
-        "slug": _("the person's identifier in addresses; leave blank for a new person"),
-        "alternative_names": _("other spellings and transliterations, one per line"),
-        "country": _("ISO 3166 code, e.g. AZ"),
+        "slug": gettext_lazy("the person's identifier in addresses; leave blank for a new person"),
+        "alternative_names": gettext_lazy("other spellings and transliterations, one per line"),
+        "country": gettext_lazy("ISO 3166 code, e.g. AZ"),
     }
 
 
@@ -86,9 +87,9 @@ class OrganizationImport(TableImport):
     # Row by row, so that an organization can name as parent one created a few rows earlier in the same file.
     chunk_size = 1
     help = {
-        "slug": _("the organization's identifier in addresses; leave blank for a new organization"),
-        "parent": _("slug of the organization it is part of"),
-        "country": _("ISO 3166 code, e.g. AZ"),
+        "slug": gettext_lazy("the organization's identifier in addresses; leave blank for a new organization"),
+        "parent": gettext_lazy("slug of the organization it is part of"),
+        "country": gettext_lazy("ISO 3166 code, e.g. AZ"),
     }
 
 
@@ -118,23 +119,25 @@ class MeetingImport(TableImport):
     required = ("title", "date")
     chunk_size = 500
     help = {
-        "slug": _("the meeting's identifier in addresses; leave blank for a new meeting"),
-        "date": _("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
-        "end_date": _("the last day of a visit of several days, written as the date is; blank for one day"),
-        "topics": _("topic slugs"),
-        "sources": _("ids of the sources that report the meeting"),
-        "monuments": _("slugs of the monuments it concerned"),
-        "participants": _(
+        "slug": gettext_lazy("the meeting's identifier in addresses; leave blank for a new meeting"),
+        "date": gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
+        "end_date": gettext_lazy("the last day of a visit of several days, written as the date is; blank for one day"),
+        "topics": gettext_lazy("topic slugs"),
+        "sources": gettext_lazy("ids of the sources that report the meeting"),
+        "monuments": gettext_lazy("slugs of the monuments it concerned"),
+        "participants": gettext_lazy(
             "one per line: person | organization | description | role | country; a person or an organization by "
             "slug or name (a person not found is created, listed first in the preview), a country by ISO code or "
             "English name, former countries too (SU, YU, CS, DD)"
         ),
-        "participant": _(
+        "participant": gettext_lazy(
             "a participant by name (or slug), several separated by “;”, a title before the name allowed "
             "(“President Ilham Aliyev”): another way to give participants, e.g. a visitor column"
         ),
-        "participant_country": _("the country the participant(s) of “participant” represented: code or name"),
-        "outcomes": _("one per line: kind | follow-up | party organization slugs, comma-separated | text"),
+        "participant_country": gettext_lazy(
+            "the country the participant(s) of “participant” represented: code or name"
+        ),
+        "outcomes": gettext_lazy("one per line: kind | follow-up | party organization slugs, comma-separated | text"),
     }
 
     @classmethod

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from heritage import review
 from heritage.models import Place, Source
@@ -65,7 +66,7 @@ class MonumentTypeImport(TableImport):
     key = "slug"
     fields = ("name", "description")
     required = ("name",)
-    help = {"slug": _("the type's identifier; leave blank for a new type to derive it from the name")}
+    help = {"slug": gettext_lazy("the type's identifier; leave blank for a new type to derive it from the name")}
 
 
 class MonumentImport(IdentifierColumns, TableImport):
@@ -92,17 +93,21 @@ class MonumentImport(IdentifierColumns, TableImport):
     chunk_size = 2000
     pipelined = True  # prepare() loads all that build() reads; a row never refers to a monument of the file
     help = {
-        "slug": _(
+        "slug": gettext_lazy(
             "the monument's identifier in addresses; leave blank for a new monument to derive it from the name. "
             "A row is matched to an existing monument by an identifier column or its registry and number first"
         ),
-        "alternative_names": _("other names, one per line"),
-        "sources": _("ids of the sources that document the monument"),
-        "registry": _("the register the monument is entered in, e.g. “State register of immovable monuments”"),
-        "registration_number": _("the number in that register; several separated by “;” or “,”"),
-        "significance": _("world, national or local; blank when the register does not say"),
-        "registered_on": _("date of registration: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
-        "current_condition": _("the latest condition assessment's condition"),
+        "alternative_names": gettext_lazy("other names, one per line"),
+        "sources": gettext_lazy("ids of the sources that document the monument"),
+        "registry": gettext_lazy(
+            "the register the monument is entered in, e.g. “State register of immovable monuments”"
+        ),
+        "registration_number": gettext_lazy("the number in that register; several separated by “;” or “,”"),
+        "significance": gettext_lazy("world, national or local; blank when the register does not say"),
+        "registered_on": gettext_lazy(
+            "date of registration: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"
+        ),
+        "current_condition": gettext_lazy("the latest condition assessment's condition"),
     }
 
     @classmethod
@@ -287,10 +292,10 @@ class AssessmentImport(TableImport):
     required = ("monument", "observed_on", "condition", "evidence_kind", "source", "assessed_by")
     chunk_size = 2000
     help = {
-        "id": _("the assessment's number; leave blank for a new assessment"),
-        "monument": _("the monument's slug"),
-        "source": _("id of the source that reports this condition"),
-        "assessed_by": _("who observed or states this condition"),
+        "id": gettext_lazy("the assessment's number; leave blank for a new assessment"),
+        "monument": gettext_lazy("the monument's slug"),
+        "source": gettext_lazy("id of the source that reports this condition"),
+        "assessed_by": gettext_lazy("who observed or states this condition"),
     }
 
     def build(self, raw, number):
