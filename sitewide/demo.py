@@ -269,7 +269,9 @@ FIGURE = {
     "country": "AZ",
     "as_of": datetime.date(2022, 1, 1),
     "as_of_precision": DatePrecision.YEAR,
-    "notes": "Stated by Azerbaijan's Ministry of Culture as reported by Azernews; not verified by the register.",
+    # No notes: who states the figure, the source and that the register does not verify it are said by the page
+    # itself (partials/figure.html, figures_note.html), in the reader's language.
+    "notes": "",
 }
 
 
