@@ -60,7 +60,11 @@ def label_with_counts(form, counts):
                 plain(obj), by_key.get(obj.pk, 0)
             )
         else:
+            # django-filter's ChoiceField adds its empty "any" choice itself when it lists them: leave it out here,
+            # or it would be there twice.
+            adds_empty = getattr(field, "empty_label", None) is not None
             field.choices = [
                 (value, counted_label(label, by_key.get(value, 0)) if value not in ("", None) else label)
                 for value, label in field.choices
+                if not (adds_empty and value in ("", None))
             ]

@@ -30,10 +30,13 @@ def select(text, name):
     return match.group(0)
 
 
+COUNT = re.compile(r" \([\d,\xa0 ]+\)$")  # a facet's count after a choice's label (tests/heritage/test_facets.py)
+
+
 def options(select_html):
-    """(value, label, selected) of each <option>."""
+    """(value, label without its facet count, selected) of each <option>."""
     return [
-        (value, label, bool(selected))
+        (value, COUNT.sub("", label), bool(selected))
         for value, selected, label in re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select_html)
     ]
 
@@ -83,7 +86,8 @@ def test_monument_checkboxes_keep_every_checked_value_inside_their_labels(client
     box = r'<label class="choice"><input type="checkbox" name="condition" value="(\w+)"([^>]*)> ([^<]+)</label>'
     boxes = re.findall(box, fieldset)
     assert [value for value, _, _ in boxes] == list(Condition.values)
-    assert [(value, label) for value, attrs, label in boxes if "checked" in attrs] == [("damaged", "Damaged")]
+    checked = [(value, COUNT.sub("", label)) for value, attrs, label in boxes if "checked" in attrs]
+    assert checked == [("damaged", "Damaged")]
     assert 'id="id_condition_0"' in fieldset
     assert re.search(r'value="mosque"[^>]*checked', text) and re.search(r'value="bridge"[^>]*checked', text)
     assert ("world", "World", True) in options(select(text, "significance"))
@@ -114,14 +118,15 @@ def test_list_query_budgets_do_not_grow_with_rows_or_depth(client, django_assert
         f.RegistrationFactory(monument=monument)
         f.ConditionAssessmentFactory(monument=monument)
     meetings = "/meetings/?country=IT&date_from=2005-01-01&date_to=2015-12-31"
-    # The count, the events and topics offered, the page, its topics, and the meetings per year (kept until the
-    # register changes, so the second page reads it from the cache).
+    # The count, the events and topics offered, the page, its topics, the meetings per year and the three facets'
+    # counts (both kept until the register changes, so the second page reads them from the cache).
     for url in [meetings, meetings + "&page=2"]:
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             assert "60 results." in body(client.get(url)), url
-    # The count, the types offered, the page (conditions as sub-queries), its registrations.
+    # The count, the types offered, the page (conditions as sub-queries), its registrations, and on the first
+    # request of each filter set the five facets' counts (kept until the register changes).
     for url in ["/monuments/", "/monuments/?page=2", "/monuments/?country=IT&sort=-updated&page=2"]:
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(4 + 5):
             assert "60 results." in body(client.get(url)), url
 
 
