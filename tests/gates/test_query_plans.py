@@ -279,6 +279,11 @@ def test_the_multiple_choice_filters_do_not_make_the_list_distinct(client, regis
     made PostgreSQL sort every match, search vectors included, before taking 50)."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/monuments/?condition=destroyed&condition=intact&type=mosque").status_code == 200
-    monument_queries = [q["sql"] for q in captured.captured_queries if 'FROM "monuments_monument"' in q["sql"]]
+    # The list's own queries; the facet counts (heritage.facets) count distinct monuments per choice, by design.
+    monument_queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "monuments_monument"' in q["sql"] and "COUNT(DISTINCT" not in q["sql"]
+    ]
     assert monument_queries
     assert not [sql for sql in monument_queries if "DISTINCT" in sql]

@@ -86,7 +86,9 @@ def test_a_printed_record_keeps_the_record_and_its_citation_without_navigation(p
     content = build_content()
     assert page.goto(PUBLIC_PAGES["monument detail"](content)).status == 200
     page.emulate_media(media="print")
-    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator(".site-header nav").evaluate_all(
+        "els => els.every(e => getComputedStyle(e).display === 'none')"
+    )
     assert page.locator(".site-footer").is_hidden()
     assert page.locator(".map").count() == 0 or page.locator(".map").first.is_hidden()
     assert page.locator("h1").is_visible()
