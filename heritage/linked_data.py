@@ -6,15 +6,9 @@ sources as ``citation``. A condition or an outcome, which are someone's report, 
 voice here: readers find them, attributed, on the page.
 """
 
-from heritage.models import DatePrecision, split_names
+from heritage.models import partial_iso, split_names
 
 CONTEXT = "https://schema.org"
-
-
-def partial_iso(value, precision=DatePrecision.DAY):
-    if value is None:
-        return None
-    return {DatePrecision.YEAR: f"{value:%Y}", DatePrecision.MONTH: f"{value:%Y-%m}"}.get(precision, value.isoformat())
 
 
 def compact(data):

@@ -46,6 +46,18 @@ class DatePrecision(models.TextChoices):
 LOWER_CASE_MONTHS = {"ru", "az"}
 
 
+def partial_iso(value, precision=DatePrecision.DAY):
+    """A date as ISO 8601 writes it at its precision ("2022", "2022-09", "2022-09-05"); None for none. What files,
+    Popolo and schema.org markup carry, never a day nobody reported."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
 def format_partial_date(value, precision):
     """Show a date only as precisely as it was recorded, the way the reader's language writes it: "5 October 2022",
     "5 октября 2022 г.", "5 de octubre de 2022", "5 oktyabr 2022"; "September 2022", "сентябрь 2022 г.",

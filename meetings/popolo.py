@@ -19,18 +19,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
-from heritage.models import DatePrecision, split_names
+from heritage.models import partial_iso, split_names
 from heritage.transfer.exports import invalid_filters_response
 from meetings.exports import filtered_meetings
 from meetings.models import Participant
 
 POPOLO_SIZE = 5000
-
-
-def popolo_date(value, precision=DatePrecision.DAY):
-    if value is None:
-        return None
-    return {DatePrecision.YEAR: f"{value:%Y}", DatePrecision.MONTH: f"{value:%Y-%m}"}.get(precision, value.isoformat())
 
 
 class PopoloDocument:
@@ -79,8 +73,8 @@ class PopoloDocument:
                 "id": key,
                 "name": event.name,
                 "description": event.description or None,
-                "start_date": popolo_date(event.start_date),
-                "end_date": popolo_date(event.end_date),
+                "start_date": partial_iso(event.start_date),
+                "end_date": partial_iso(event.end_date),
                 "classification": event.kind,
                 "location": event.place.name if event.place_id else None,
                 "sources": self.sources(event.sources.all()),
@@ -117,7 +111,7 @@ class PopoloDocument:
             "id": f"meeting-{meeting.slug}",
             "name": meeting.title,
             "description": meeting.summary or None,
-            "start_date": popolo_date(meeting.date, meeting.date_precision),
+            "start_date": partial_iso(meeting.date, meeting.date_precision),
             "classification": meeting.format,
             "location": meeting.place.name if meeting.place_id else None,
             "parent_id": self.conference(event) if event else None,

@@ -15,6 +15,7 @@ from django_countries import countries
 from django_countries.fields import CountryField
 
 from heritage.countries import country_code
+from heritage.models import partial_iso
 from heritage.transfer.results import RowError
 from heritage.transliteration import fold
 
@@ -59,13 +60,7 @@ def parse_partial_date(raw):
 
 def format_partial_iso(value, precision):
     """A partial date as a file writes it, read back by ``parse_partial_date``: "1998", "2003-05", "2003-05-07"."""
-    if value is None:
-        return ""
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+    return partial_iso(value, precision) or ""
 
 
 def rounded_decimal(raw, places):
