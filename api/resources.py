@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api import filters as api_filters
 from api.paging import KeysetOrder
-from heritage.models import DatePrecision, Place, PlaceKind, Source, SourceKind, split_names
+from heritage.models import DatePrecision, Place, PlaceKind, Source, SourceKind, public_or_none, split_names
 from meetings.filters import MeetingFilterSet
 from meetings.models import (
     Event,
@@ -204,7 +204,8 @@ def place_ref(place, links):
 
 def published_ref(record, viewname, links):
     """A reference to a related record, or ``None`` while that record is a draft: drafts stay private."""
-    return record_ref(record, viewname, links) if record is not None and record.is_published else None
+    record = public_or_none(record)
+    return record_ref(record, viewname, links) if record else None
 
 
 def _sources(record, links):

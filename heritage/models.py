@@ -427,6 +427,12 @@ def searchable_models():
     return [m for m in apps.get_models() if issubclass(m, Searchable)]
 
 
+def public_or_none(record):
+    """``record`` where the public may see it, else ``None``: a draft related record is not named. The one test behind
+    the pages, the API and the exports (Popolo, schema.org) when they name a related record."""
+    return record if record is not None and record.is_published else None
+
+
 class Publishable(Tracked):
     """A record that only reaches the public once a Publisher has published it."""
 

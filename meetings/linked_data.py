@@ -2,11 +2,7 @@
 (heritage.linked_data). A meeting's participants are its ``attendee``s, each with the organization they came for."""
 
 from heritage.linked_data import citations, compact, link, partial_iso, place, thing
-from heritage.models import split_names
-
-
-def published(record):
-    return record if record is not None and record.is_published else None
+from heritage.models import public_or_none, split_names
 
 
 def person_json_ld(request, person):
@@ -14,7 +10,7 @@ def person_json_ld(request, person):
 
 
 def organization_json_ld(request, organization):
-    parent = published(organization.parent)
+    parent = public_or_none(organization.parent)
     return thing(
         request,
         organization,
@@ -38,7 +34,7 @@ def event_json_ld(request, event):
 
 
 def _attendee(request, participant):
-    person, organization = published(participant.person), published(participant.organization)
+    person, organization = public_or_none(participant.person), public_or_none(participant.organization)
     affiliation = link(request, organization, "Organization") if organization else None
     if person is None:
         return affiliation
@@ -46,7 +42,7 @@ def _attendee(request, participant):
 
 
 def meeting_json_ld(request, meeting):
-    event = published(meeting.event)
+    event = public_or_none(meeting.event)
     return thing(
         request,
         meeting,

@@ -20,6 +20,7 @@ from heritage.models import (
     format_partial_date_range,
     identifier_constraints,
     identifier_indexes,
+    public_or_none,
     review_indexes,
     search_indexes,
     split_names,
@@ -402,7 +403,7 @@ class Meeting(SluggedMixin, Searchable, Publishable):
                 if p.organization_id and p.organization.is_published:
                     people += [p.organization.name, p.organization.acronym]
                 people.append(p.description)
-        event = self.event if self.event_id and self.event.is_published else None
+        event = public_or_none(self.event)
         return {
             "A": [self.title],
             "B": [
@@ -605,4 +606,4 @@ class Outcome(Reviewed, models.Model):
     @property
     def public_stated_by(self):
         """Who states the outcome, as the public may see it: a draft organization is not named."""
-        return self.stated_by if self.stated_by_id and self.stated_by.is_published else None
+        return public_or_none(self.stated_by)

@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
-from heritage.models import partial_iso, split_names
+from heritage.models import partial_iso, public_or_none, split_names
 from heritage.transfer.exports import invalid_filters_response
 from meetings.exports import filtered_meetings
 from meetings.models import Participant
@@ -52,14 +52,14 @@ class PopoloDocument:
 
     def organization(self, organization):
         if organization.slug not in self.organizations:
-            parent = organization.parent
+            parent = public_or_none(organization.parent)
             self.organizations[organization.slug] = {
                 "id": organization.slug,
                 "name": organization.name,
                 "other_names": [{"name": name} for name in split_names(organization.alternative_names)]
                 + ([{"name": organization.acronym, "note": "acronym"}] if organization.acronym else []),
                 "classification": organization.kind,
-                "parent_id": parent.slug if parent is not None and parent.is_published else None,
+                "parent_id": parent.slug if parent else None,
                 "links": [{"url": self.url(organization), "note": "heritage register"}]
                 + ([{"url": organization.url, "note": "website"}] if organization.url else []),
                 "updated_at": organization.updated_at,
@@ -86,10 +86,7 @@ class PopoloDocument:
         sources = self.sources(meeting.sources.all())
         attendees = []
         for participant in meeting.participants.all():
-            person = participant.person if participant.person_id and participant.person.is_published else None
-            organization = participant.organization
-            if organization is not None and not organization.is_published:
-                organization = None
+            person, organization = public_or_none(participant.person), public_or_none(participant.organization)
             if person is not None:
                 attendees.append({"id": self.person(person), "name": person.name})
             if person is not None and organization is not None:
@@ -106,7 +103,7 @@ class PopoloDocument:
                 )
             elif organization is not None:
                 self.organization(organization)
-        event = meeting.event if meeting.event_id and meeting.event.is_published else None
+        event = public_or_none(meeting.event)
         self.events[f"meeting-{meeting.slug}"] = {
             "id": f"meeting-{meeting.slug}",
             "name": meeting.title,
