@@ -171,3 +171,42 @@ def test_a_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, demo, lan
             found[page] = left
     translation.activate("en")
     assert not found, f"English strings of ours on {language} pages: {found}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_staff_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, superuser, demo, language):
+    """The staff area answers in the browser's language (it has no prefix): the dashboard, lists, forms, the import
+    page, the review queue and a history page read in it, Django's own words and ours alike."""
+    from django.urls import reverse
+
+    from meetings.models import Meeting
+    from tests import factories as f
+
+    monument = f.ConditionAssessmentFactory().monument
+    meeting = Meeting.objects.published().first()
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:monuments_monument_changelist"),
+        reverse("admin:monuments_monument_add"),
+        reverse("admin:monuments_monument_change", args=[monument.pk]),
+        reverse("admin:monuments_monument_history", args=[monument.pk]),
+        reverse("admin:monuments_monument_import"),
+        reverse("admin:meetings_meeting_changelist"),
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        reverse("admin:meetings_meeting_import"),
+        reverse("admin:meetings_person_import"),
+        reverse("admin:heritage_proposal_changelist"),
+        reverse("admin:monuments_conditionassessment_changelist"),
+    ]
+    client.force_login(superuser)
+    po = catalog(language)
+    found = {}
+    for page in pages:
+        response = client.get(page, headers={"accept-language": language})
+        assert response.status_code == 200, page
+        assert response.headers["Content-Language"] == language, page
+        if left := english_left(response.content.decode(), po):
+            found[page] = left
+    translation.activate("en")
+    assert not found, f"English strings of ours on {language} staff pages: {found}"
