@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from heritage.models import DatePrecision, format_partial_date
+from heritage.models import DatePrecision, format_partial_date, public_or_none
 from heritage.transfer.exports import invalid_filters_response
 from meetings.exports import filtered_meetings
 
@@ -102,8 +102,8 @@ def meeting_calendar(request):
     events = {}
     for meeting in meetings:
         calendar.add_component(_meeting_event(meeting, request))
-        record = meeting.event
-        if record is not None and record.is_published and record.start_date and record.pk not in events:
+        record = public_or_none(meeting.event)
+        if record and record.start_date and record.pk not in events:
             events[record.pk] = record
     for record in events.values():
         calendar.add_component(_event_event(record, request))

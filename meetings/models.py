@@ -400,8 +400,8 @@ class Meeting(SluggedMixin, Searchable, Publishable):
                     continue
                 if p.person_id:
                     people += [p.person.name, p.person.alternative_names]
-                if p.organization_id and p.organization.is_published:
-                    people += [p.organization.name, p.organization.acronym]
+                if organization := public_or_none(p.organization):
+                    people += [organization.name, organization.acronym]
                 people.append(p.description)
         event = public_or_none(self.event)
         return {
