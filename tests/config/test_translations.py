@@ -145,6 +145,23 @@ def test_english_left_finds_an_untranslated_visible_string():
     assert english_left('<a lang="en" href="/">Skip to content</a><p>Skip to content</p>', po) == ["Skip to content"]
 
 
+def english_on_pages(client, pages, language, all_found=False, **get_kwargs):
+    """``{page: english_left(…)}`` for each page of ``pages`` (asked for with ``get_kwargs``) that shows English
+    strings of ours; with ``all_found``, each page must also answer 200 in ``language``. English is active again
+    afterwards."""
+    po = catalog(language)
+    found = {}
+    for page in pages:
+        response = client.get(page, **get_kwargs)
+        if all_found:
+            assert response.status_code == 200, page
+            assert response.headers["Content-Language"] == language, page
+        if left := english_left(response.content.decode(), po):
+            found[page] = left
+    translation.activate("en")
+    return found
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, demo, language):
@@ -164,12 +181,7 @@ def test_a_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, demo, lan
         "/monuments/no-such-monument/",
         "/monuments/map/",
     ]
-    po = catalog(language)
-    found = {}
-    for page in pages:
-        if left := english_left(client.get(f"/{language}{page}").content.decode(), po):
-            found[page] = left
-    translation.activate("en")
+    found = english_on_pages(client, [f"/{language}{page}" for page in pages], language)
     assert not found, f"English strings of ours on {language} pages: {found}"
 
 
@@ -200,13 +212,5 @@ def test_a_staff_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, sup
         reverse("admin:monuments_conditionassessment_changelist"),
     ]
     client.force_login(superuser)
-    po = catalog(language)
-    found = {}
-    for page in pages:
-        response = client.get(page, headers={"accept-language": language})
-        assert response.status_code == 200, page
-        assert response.headers["Content-Language"] == language, page
-        if left := english_left(response.content.decode(), po):
-            found[page] = left
-    translation.activate("en")
+    found = english_on_pages(client, pages, language, all_found=True, headers={"accept-language": language})
     assert not found, f"English strings of ours on {language} staff pages: {found}"
