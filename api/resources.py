@@ -42,6 +42,7 @@ from monuments.models import (
     Registration,
     ReligiousAffiliation,
     ReportedFigure,
+    RiskListing,
     Significance,
 )
 
@@ -279,6 +280,12 @@ class MonumentResource(Resource):
                 queryset=ConditionAssessment.objects.public().select_related("source").order_by("-observed_on", "-id"),
             ),
             "sources",
+            Prefetch(
+                "risk_listings",
+                queryset=RiskListing.objects.public()
+                .select_related("risk_list", "source")
+                .order_by("listed_from", "id"),
+            ),
         )
 
     def data(self, m, links):
@@ -326,6 +333,19 @@ class MonumentResource(Resource):
             ],
             "sources": _sources(m, links),
             "updated_at": iso(m.updated_at),
+            # Added after the first release (docs/developers/api.md).
+            "risk_listings": [
+                {
+                    "list": {"slug": r.risk_list.slug, "name": r.risk_list.name},
+                    "listed_from": iso(r.listed_from),
+                    "listed_from_precision": r.listed_from_precision,
+                    "listed_until": iso(r.listed_until),
+                    "listed_until_precision": r.listed_until_precision,
+                    "current": r.is_current,
+                    "source": source_data(r.source, links) if r.source_id else None,
+                }
+                for r in m.risk_listings.all()
+            ],
         }
 
     def schema(self):
@@ -375,6 +395,19 @@ class MonumentResource(Resource):
                 ),
                 "sources": array(ref("CitedSource")),
                 "updated_at": datetime_(),
+                "risk_listings": array(
+                    obj(
+                        {
+                            "list": obj({"slug": text(), "name": text()}),
+                            "listed_from": date(nullable=True),
+                            "listed_from_precision": codes(DatePrecision.choices),
+                            "listed_until": date(nullable=True),
+                            "listed_until_precision": codes(DatePrecision.choices),
+                            "current": boolean(),
+                            "source": ref("CitedSource", nullable=True),
+                        }
+                    )
+                ),
             }
         )
 

@@ -1,4 +1,5 @@
-"""Admin for the monument register: a monument edits its registrations, assessments, restorations and images inline."""
+"""Admin for the monument register: a monument edits its registrations, assessments, restorations, risk listings
+and images inline."""
 
 from django.contrib import admin
 from django.db import transaction
@@ -26,6 +27,8 @@ from monuments.models import (
     Registration,
     ReportedFigure,
     Restoration,
+    RiskList,
+    RiskListing,
 )
 
 PUBLISHING_FIELDS = ("status", "created_at", "created_by", "updated_at", "updated_by")
@@ -61,6 +64,20 @@ class RestorationInline(ReviewedInlineMixin, admin.StackedInline):
     autocomplete_fields = ("executing_organization", "sources")
 
 
+class RiskListingInline(ReviewedInlineMixin, admin.StackedInline):
+    model = RiskListing
+    extra = 0
+    autocomplete_fields = ("risk_list", "source")
+    fields = (
+        ("review_status", "review_reason"),
+        "risk_list",
+        ("listed_from", "listed_from_precision"),
+        ("listed_until", "listed_until_precision"),
+        "source",
+        "notes",
+    )
+
+
 class MonumentImageInline(ReviewedInlineMixin, admin.StackedInline):
     model = MonumentImage
     extra = 0
@@ -75,6 +92,7 @@ class MonumentAdmin(ImportExportAdminMixin, DuplicateCheckAdminMixin, MergeAdmin
         MonumentIdentifierInline,
         ConditionAssessmentInline,
         RestorationInline,
+        RiskListingInline,
         MonumentImageInline,
     ]
     list_display = ("name", "monument_type", "place", "current_condition", "status", "updated_at")
@@ -151,6 +169,21 @@ class RestorationAdmin(ReviewedAdminMixin, HistoryAdmin):
     list_select_related = ("monument", "executing_organization")
     search_fields = ("monument__name", "description")
     autocomplete_fields = ("monument", "executing_organization", "sources")
+
+
+@admin.register(RiskList)
+class RiskListAdmin(TrackedAdmin):
+    list_display = ("name", "kept_by", "slug")
+    search_fields = ("name", "kept_by", "slug")
+
+
+@admin.register(RiskListing)
+class RiskListingAdmin(ReviewedAdminMixin, HistoryAdmin):
+    list_display = ("monument", "risk_list", "listed_from", "listed_until", "source", "review_status")
+    list_filter = ("review_status", "risk_list")
+    list_select_related = ("monument", "risk_list", "source")
+    search_fields = ("monument__name", "risk_list__name", "notes")
+    autocomplete_fields = ("monument", "risk_list", "source")
 
 
 @admin.register(MonumentImage)

@@ -5,9 +5,27 @@ from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from heritage.facets import FACET_CACHE_SECONDS
 from heritage.listing import COUNTRY_CHOICES, CheckboxChoices, NumberInput, SearchField, Select
 from heritage.models import Place
+from heritage.pagecache import kept_until_change
 from monuments.models import BUILT_YEAR, YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
+from monuments.risk import RiskList, RiskListing, current_condition
+
+# The risk filter's own values beside the lists' slugs (no list's slug can be either: a slug has no "=").
+RISK_ANY, RISK_CURRENT = "any", "now"
+
+
+def risk_choices():
+    """On any list ever, on one now, or on a given list: the lists a published monument is on (a list no public
+    listing names is not offered). Read when the form is drawn or a list is asked for, not when the filter is
+    absent, and kept until the register changes (one query on the first list page after a change)."""
+    lists = kept_until_change(
+        "risk-lists-in-use",
+        lambda: list(RiskList.objects.in_use().values_list("slug", "name")),
+        FACET_CACHE_SECONDS,
+    )
+    return [(RISK_ANY, _("On a list, now or before")), (RISK_CURRENT, _("On a list now")), *map(tuple, lists)]
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -48,7 +66,10 @@ def registered_counts(queryset):
 
 class MonumentFilterSet(django_filters.FilterSet):
     """Parameters are a public interface (see DESIGN.md): q, type, condition, country, place, significance,
-    registered, built_after, built_before, sort.
+    registered, risk, built_after, built_before, sort.
+
+    ``risk``: ``any`` (on a list of heritage at risk, now or before), ``now`` (a listing in force today) or a
+    list's slug (on that list, now or before); public listings only.
 
     ``built_after`` / ``built_before`` compare the year construction began (the end year when the start is
     unknown), the same year that ``sort=built`` orders by.
@@ -102,6 +123,13 @@ class MonumentFilterSet(django_filters.FilterSet):
         empty_label=_("Either"),
         widget=Select,
     )
+    risk = django_filters.ChoiceFilter(
+        label=_("On a list of heritage at risk"),
+        choices=risk_choices,
+        method="filter_risk",
+        empty_label=_("Either"),
+        widget=Select,
+    )
     built_after = YearFilter(
         label=_("Built in or after (year)"), method="filter_built_after", min_value=YEAR_MIN, max_value=YEAR_MAX
     )
@@ -142,6 +170,14 @@ class MonumentFilterSet(django_filters.FilterSet):
     def filter_registered(self, queryset, name, value):
         registered = Exists(Registration.objects.filter(monument=OuterRef("pk")))
         return queryset.filter(registered if value == "yes" else ~registered)
+
+    def filter_risk(self, queryset, name, value):
+        listings = RiskListing.objects.public().filter(monument=OuterRef("pk"))
+        if value == RISK_CURRENT:
+            listings = listings.filter(current_condition())
+        elif value != RISK_ANY:
+            listings = listings.filter(risk_list__slug=value)
+        return queryset.filter(Exists(listings))
 
     # One expression, the one the (status, built year) index holds, so both bounds and the order are a range
     # scan of that index (an OR of the two columns could use no index at all).

@@ -24,6 +24,7 @@ from monuments.models import (
     MonumentType,
     Registration,
 )
+from monuments.risk_imports import RISK_COLUMNS, RiskListingColumns
 
 REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
 REGISTRATION_COLUMN_OF = {"number": "registration_number", "registered_precision": "registered_on"}
@@ -69,7 +70,7 @@ class MonumentTypeImport(TableImport):
     help = {"slug": gettext_lazy("the type's identifier; leave blank for a new type to derive it from the name")}
 
 
-class MonumentImport(IdentifierColumns, TableImport):
+class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
     model = Monument
     identifier_model = MonumentIdentifier
     key = "slug"
@@ -108,14 +109,19 @@ class MonumentImport(IdentifierColumns, TableImport):
             "date of registration: YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"
         ),
         "current_condition": gettext_lazy("the latest condition assessment's condition"),
+        "risk_list": gettext_lazy(
+            "a list of heritage at risk the monument is on (its name or slug), e.g. “List of World Heritage in Danger”"
+        ),
+        "risk_since": gettext_lazy("on that list since: YYYY, YYYY-MM or YYYY-MM-DD"),
+        "risk_until": gettext_lazy("on that list until (blank while it is still on it): YYYY, YYYY-MM or YYYY-MM-DD"),
     }
 
     @classmethod
     def extra_columns(cls):
-        return [*REGISTRATION_COLUMNS, *cls.identifier_columns()]
+        return [*REGISTRATION_COLUMNS, *cls.identifier_columns(), *RISK_COLUMNS]
 
     def export_queryset(self, queryset):
-        return super().export_queryset(queryset).prefetch_related("registrations", "identifiers")
+        return super().export_queryset(queryset).prefetch_related("registrations", "identifiers", *self.risk_prefetch)
 
     def export_extra(self, obj):
         registrations = sorted(obj.registrations.all(), key=lambda r: (r.registry, r.number))
@@ -130,7 +136,7 @@ class MonumentImport(IdentifierColumns, TableImport):
             if first
             else ["", "", "", ""]
         )
-        return [*values, *self.export_identifiers(obj), obj.current_condition]
+        return [*values, *self.export_identifiers(obj), *self.export_risk_listing(obj), obj.current_condition]
 
     def write(self, pendings, search=None):
         # Bulk writes send no signals: the map's counts move by what this chunk changed, in three queries.
@@ -169,6 +175,7 @@ class MonumentImport(IdentifierColumns, TableImport):
             self.registrations.setdefault(registration.monument_id, {}).setdefault(registration.registry, [])
             self.registrations[registration.monument_id][registration.registry].append(registration)
         self.load_record_identifiers(self.by_pk)
+        self.prepare_risk_listings(chunk, self.by_pk)
 
     def find_existing(self, raw):
         by_slug = super().find_existing(raw)
@@ -202,7 +209,7 @@ class MonumentImport(IdentifierColumns, TableImport):
         changed = self.build_identifiers(raw, pending, self.row)
         registry, numbers = raw.get("registry", ""), registration_numbers(raw.get("registration_number", ""))
         if not registry and not numbers:
-            return changed
+            return self.build_risk_listing(raw, pending) or changed
         if not (registry and numbers):
             raise RowError([_("registry and registration_number: give both or neither.")])
         monument = pending.obj
@@ -245,7 +252,7 @@ class MonumentImport(IdentifierColumns, TableImport):
                     setattr(registration, name, value)
                 written.append(registration)
         pending.extra["registrations"] = written
-        return changed or bool(written)
+        return self.build_risk_listing(raw, pending) or changed or bool(written)
 
     def build(self, raw, number):
         self.row = number  # for build_extra's "already in row N"
@@ -253,11 +260,16 @@ class MonumentImport(IdentifierColumns, TableImport):
 
     def registration_date(self, text):
         """``(date, precision)`` of a registration date cell: "1998" is the year 1998, not its 1 January."""
+        return self.partial_date(Registration, "registered_on", "registered_precision", text, "registered_on")
+
+    def partial_date(self, model, field, precision_field, text, column):
+        """``(date, precision)`` of a date cell at its precision ("1998", "1998-05", "1998-05-07"); a blank cell
+        is no date, at the precision field's default."""
         partial = parse_partial_date(text)
         if partial is not None:
             return partial
-        value = self.parse(Registration._meta.get_field("registered_on"), text, "registered_on")
-        return value, "day" if value is not None else Registration._meta.get_field("registered_precision").default
+        value = self.parse(model._meta.get_field(field), text, column)
+        return value, "day" if value is not None else model._meta.get_field(precision_field).default
 
     def copy_new_extra(self, checked):
         new = self.registrations_to_write(checked.pendings)[0]
@@ -281,6 +293,7 @@ class MonumentImport(IdentifierColumns, TableImport):
         self.write_objects(Registration, new, changed, fields, data=self.copies.get(Registration))
         self.record_versions(new + changed)
         self.write_identifiers(pendings)
+        self.write_risk_listings(pendings)
 
 
 class AssessmentImport(TableImport):

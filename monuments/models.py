@@ -48,6 +48,7 @@ from monuments.mapgrid import (  # noqa: F401 (MapCell and its upkeep stay impor
     map_cells_after_write,
     map_cells_before_write,
 )
+from monuments.risk import RiskList, RiskListing  # noqa: F401 (the risk lists are models of this app)
 
 YEAR_VALIDATORS = [MinValueValidator(-10000), MaxValueValidator(2100)]
 
@@ -155,7 +156,7 @@ class MonumentQuerySet(PublishableQuerySet):
         return self.with_related().with_condition_provenance(*ITEM_PROVENANCE)
 
     def with_optional_relations_flags(self):
-        """Annotate ``has_restorations``, ``has_images`` and ``has_meetings`` (published ones).
+        """Annotate ``has_restorations``, ``has_images``, ``has_risk_listings`` and ``has_meetings`` (public ones).
 
         Most records have none of these, and asking is cheaper than loading: an EXISTS on the relation's monument
         index costs a fraction of the ORM's work for one more query, so a record page loads them only when
@@ -170,6 +171,7 @@ class MonumentQuerySet(PublishableQuerySet):
         return self.annotate(
             has_restorations=exists(Restoration.objects.public()),
             has_images=exists(MonumentImage.objects.public()),
+            has_risk_listings=exists(RiskListing.objects.public()),
             has_meetings=exists(meeting_links.objects.filter(meeting__status=PublishStatus.PUBLISHED)),
         )
 
@@ -363,8 +365,8 @@ class Monument(Searchable, Publishable):
 
         Needs the flags of ``MonumentQuerySet.with_optional_relations_flags``. Each relation is read in its own
         order on its monument index (the models' default orders start with the monument and would join it);
-        each assessment comes with its source. Restorations, images and meetings, which most records lack, are
-        read only when the flags say there are some: the template shows them under the same flags.
+        each assessment comes with its source. Restorations, images, risk listings and meetings, which most
+        records lack, are read only when the flags say there are some: the template shows them under the same flags.
         """
         # The meeting model through the reverse relation of Meeting.monuments: monuments import nothing from meetings.
         meeting_model = self._meta.get_field("meetings").related_model
@@ -383,6 +385,9 @@ class Monument(Searchable, Publishable):
                 Restoration.objects.public().select_related("executing_organization").prefetch_related("sources")
             )
             lookups.append(models.Prefetch("restorations", queryset=restorations.order_by("-started_on", "id")))
+        if self.has_risk_listings:
+            listings = RiskListing.objects.public().select_related("risk_list", "source")
+            lookups.append(models.Prefetch("risk_listings", queryset=listings.order_by("listed_from", "id")))
         if self.has_images:
             images = MonumentImage.objects.public().select_related("source").order_by("order", "id")
             lookups.append(models.Prefetch("images", queryset=images))

@@ -17,12 +17,12 @@ from heritage.admin_proposals import decidable_types
 from heritage.models import EditKind, Proposal, ProposalStatus, PublishStatus, RevisionKind
 from meetings.models import Event, FollowUp, Meeting, Organization, Outcome, Person
 from monuments.admin_filters import assessment_max_age_days, stale_assessment_condition
-from monuments.models import ConditionAssessment, Monument, MonumentImage, ReportedFigure, Restoration
+from monuments.models import ConditionAssessment, Monument, MonumentImage, ReportedFigure, Restoration, RiskListing
 
 RECENT_CHANGES = 10
 QUEUE_ITEMS = 10
 # The evidence with a review state of its own, as the queue lists it.
-REVIEWED = (ConditionAssessment, Outcome, Restoration, MonumentImage)
+REVIEWED = (ConditionAssessment, Outcome, Restoration, RiskListing, MonumentImage)
 
 
 @dataclass

@@ -28,6 +28,8 @@ from monuments.models import (
     ReportedFigure,
     Restoration,
     RestorationStatus,
+    RiskList,
+    RiskListing,
     Significance,
 )
 
@@ -193,6 +195,24 @@ class RestorationFactory(factory.django.DjangoModelFactory):
 
     monument = factory.SubFactory(MonumentFactory)
     status = RestorationStatus.PLANNED
+
+
+class RiskListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskList
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Heritage at risk list {n}")
+
+
+class RiskListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskListing
+
+    monument = factory.SubFactory(MonumentFactory)
+    risk_list = factory.SubFactory(RiskListFactory)
+    listed_from = datetime.date(2003, 1, 1)
+    source = factory.SubFactory(SourceFactory)
 
 
 class ReportedFigureFactory(factory.django.DjangoModelFactory):

@@ -42,6 +42,7 @@ MONUMENT_CSV = [
     "registration_significance",
     "updated_at",
     "identifiers",
+    "risk_listings",
 ]
 MEETING_CSV = [
     "slug",
@@ -82,6 +83,7 @@ API = {
         "place",
         "registrations",
         "religious_affiliation",
+        "risk_listings",
         "slug",
         "sources",
         "type",

@@ -32,6 +32,7 @@ def one_of_everything(demo):
     f.RegistrationFactory(monument=monument)
     f.ConditionAssessmentFactory(monument=monument)
     f.RestorationFactory(monument=monument)
+    f.RiskListingFactory(monument=monument)
     MonumentImage.objects.create(
         monument=monument,
         image=SimpleUploadedFile("front.png", png_bytes(), "image/png"),
@@ -245,6 +246,8 @@ def monument_data(**overrides):
         "assessments-INITIAL_FORMS": "0",
         "restorations-TOTAL_FORMS": "0",
         "restorations-INITIAL_FORMS": "0",
+        "risk_listings-TOTAL_FORMS": "0",
+        "risk_listings-INITIAL_FORMS": "0",
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
     }

@@ -16,13 +16,14 @@ from heritage.models import Place
 from meetings.importers import MeetingImport
 from meetings.models import Meeting, Participant, Person
 from monuments.importers import MonumentImport
-from monuments.models import Monument, Registration
+from monuments.models import Monument, Registration, RiskListing
 from tests import factories as f
 from tests.heritage.test_imports import run, write_csv
 
 pytestmark = pytest.mark.django_db
 
-# A world heritage list, columns renamed to ours ("Country" → "Place"; "Date inscribed" → "Registered on").
+# A world heritage list, columns renamed to ours ("Country" → "Place"; "Date inscribed" → "Registered on"; its
+# danger-list columns "Danger list", "In danger since", "In danger until" → "Risk list", "Risk since", "Risk until").
 HERITAGE_HEADER = [
     "Name",
     "Monument type",
@@ -33,14 +34,17 @@ HERITAGE_HEADER = [
     "Registration number",
     "Significance",
     "Registered on",
+    "Risk list",
+    "Risk since",
+    "Risk until",
 ]
 HERITAGE_ROWS = [
     ["Walled City of Baku", "Fortress", "Azerbaijan", "40.36666667", "49.83333333", "World Heritage List", "958",
-     "World", "2000"],
+     "World", "2000", "List of World Heritage in Danger", "2003", "2009"],
     ["Gobustan Rock Art", "Rock art", "azerbaijan", "40.11055556", "49.38111111", "World Heritage List", "1076",
-     "world", "2007"],
+     "world", "2007", "", "", ""],
     ["Historic Centre of Sheki", "fortress", "AZERBAIJAN", "41.2", "47.2", "World Heritage List", "1549", "World",
-     "2019-07"],
+     "2019-07", "", "", ""],
 ]  # fmt: skip
 
 
@@ -99,10 +103,17 @@ def test_a_world_heritage_workbook_through_the_admin(client, superuser, world):
     assert registration.registered_precision == "year"  # "2000" is the year, not 1 January
     sheki = Registration.objects.get(number="1549")
     assert (sheki.registered_on, sheki.registered_precision) == (datetime.date(2019, 7, 1), "month")
+    listing = RiskListing.objects.get(monument=baku)
+    assert listing.risk_list.slug == "unesco-world-heritage-in-danger"
+    assert (listing.listed_from, listing.listed_from_precision) == (datetime.date(2003, 1, 1), "year")
+    assert (listing.listed_until, listing.listed_until_precision) == (datetime.date(2009, 1, 1), "year")
+    assert baku.current_condition == "unknown"  # a listing is no statement of its condition
     baku.status = "published"
     baku.save()
     page = client.get(baku.get_absolute_url()).content.decode()
     assert "registered on 2000" in page and "1 January 2000" not in page
+    assert "List of World Heritage in Danger" in page
+    assert '<time datetime="2003-01-01">2003</time> – <time datetime="2009-01-01">2009</time>' in page
 
 
 def test_a_world_heritage_workbook_through_the_command(tmp_path, world, capsys):
@@ -117,6 +128,31 @@ def test_a_world_heritage_workbook_through_the_command(tmp_path, world, capsys):
     assert "row 2 " in out and "Latitude: rounded 40.36666667 to 40.366667." in out
     assert Monument.objects.count() == 3
     assert set(Registration.objects.values_list("registered_precision", flat=True)) == {"year", "month"}
+    assert RiskListing.objects.count() == 1
+    call_command("import_monuments", str(path), "--sheet", "Sites")  # again: nothing changes
+    assert "3 unchanged" in capsys.readouterr().out
+    assert Monument.objects.count() == 3 and RiskListing.objects.count() == 1
+
+
+def test_a_danger_list_row_is_matched_then_its_end_added_and_bad_values_named(world):
+    header = ["Name", "Monument type", "Registry", "Registration number", "Risk list", "Risk since", "Risk until"]
+    row = ["Walled City of Baku", "Fortress", "World Heritage List", "958", "unesco-world-heritage-in-danger", "2003"]
+    assert run(MonumentImport(), header, [[*row, ""]], dry_run=False).counts == {"new": 1}
+    assert run(MonumentImport(), header, [[*row, ""]], dry_run=False).counts == {"unchanged": 1}
+    # The same listing (same list, same start) gets its end: a change, not a second listing.
+    result = run(MonumentImport(), header, [[*row, "2009-06"]], dry_run=False)
+    assert result.counts == {"changed": 1}
+    listing = RiskListing.objects.get()
+    assert (listing.listed_until, listing.listed_until_precision) == (datetime.date(2009, 6, 1), "month")
+    other = [*row[:3], "959"]
+    result = run(MonumentImport(), header, [row[:4] + ["Red List of Castles", "2003", ""], other + ["", "", "2010"]])
+    messages = " ".join(m for r in result.invalid for m in r.errors)
+    assert "unknown list of heritage at risk “Red List of Castles”; known: " in messages
+    assert "List of World Heritage in Danger (unesco-world-heritage-in-danger)" in messages
+    assert "Risk list: name the list of heritage at risk" in messages  # the header as the file writes it
+    result = run(MonumentImport(), header, [[*row[:5], "2003", "2001"]])
+    assert "Risk until: the end of a listing cannot be before its start." in " ".join(result.invalid[0].errors)
+    assert RiskListing.objects.count() == 1
 
 
 def test_a_bad_heritage_list_gets_row_numbered_messages_naming_the_value_and_the_valid_ones(tmp_path, world, capsys):

@@ -99,7 +99,7 @@ def test_admin_leaves_the_slug_to_the_server_and_says_so(client, superuser):
         "monument_type": f.MonumentTypeFactory(name="Fortress").pk,
         "status": "draft",
         **{f"{inline}-{n}_FORMS": "0"
-           for inline in ("registrations", "identifiers", "assessments", "restorations", "images")
+           for inline in ("registrations", "identifiers", "assessments", "restorations", "risk_listings", "images")
            for n in ("TOTAL", "INITIAL")},
     }  # fmt: skip
     response = client.post(reverse("admin:monuments_monument_add"), data)

@@ -50,6 +50,7 @@ HEADER = [
     "registration_significance",
     "updated_at",
     "identifiers",
+    "risk_listings",
 ]
 
 
@@ -84,6 +85,14 @@ def full_and_bare():
     )
     f.RegistrationFactory(monument=full, registry="State list", number="B-2", significance=Significance.LOCAL)
     f.RegistrationFactory(monument=full, registry="National register", number="7", significance=Significance.NATIONAL)
+    danger = f.RiskListFactory(name="List of World Heritage in Danger")  # the seeded list (migration 0017)
+    f.RiskListingFactory(monument=full, risk_list=danger, listed_from=datetime.date(2003, 1, 1))
+    f.RiskListingFactory(
+        monument=full, risk_list=danger, listed_from=datetime.date(1990, 5, 1), listed_from_precision="month",
+        listed_until=datetime.date(1995, 1, 1),
+    )  # fmt: skip
+    pending = {"listed_from": datetime.date(2024, 1, 1), "review_status": "pending"}
+    f.RiskListingFactory(monument=full, risk_list=danger, **pending)
     bare = f.MonumentFactory(name="Nameless Ruin", monument_type=f.MonumentTypeFactory(name="Ruin"))
     f.MonumentFactory(name="Draft Ruin", status=PublishStatus.DRAFT)
     full.refresh_from_db()
@@ -125,6 +134,8 @@ def test_the_csv_export_pins_every_column(client, full_and_bare):
         "registration_significance": "national",
         "identifiers": "commons:Juma Mosque (Ordubad); wikidata:Q4160914",
         "updated_at": full.updated_at.isoformat(),
+        # Public listings only, oldest first, each "list:since/until" in partial ISO dates.
+        "risk_listings": "unesco-world-heritage-in-danger:1990-05/1995; unesco-world-heritage-in-danger:2003/",
     }
     assert rows[1] == {
         **dict.fromkeys(HEADER, ""),
@@ -172,6 +183,7 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "registration_significance": "national",
         "identifiers": "commons:Juma Mosque (Ordubad); wikidata:Q4160914",
         "updated_at": DjangoJSONEncoder().default(full.updated_at),
+        "risk_listings": "unesco-world-heritage-in-danger:1990-05/1995; unesco-world-heritage-in-danger:2003/",
     }
     assert bare_row == {
         **dict.fromkeys(HEADER),

@@ -56,7 +56,7 @@ def form_data(monument, **overrides):
         "status": monument.status,
         **{
             f"{name}-{count}": "0"
-            for name in ("registrations", "identifiers", "assessments", "restorations", "images")
+            for name in ("registrations", "identifiers", "assessments", "restorations", "risk_listings", "images")
             for count in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }

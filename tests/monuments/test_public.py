@@ -331,8 +331,9 @@ def test_exports_stream_with_a_flat_query_count(client, register, django_assert_
     for i in range(30):
         f.ConditionAssessmentFactory(monument=f.MonumentFactory(name=f"Bulk {i}"))
     for url in ["/monuments/export.csv", "/monuments/export.json", "/monuments/export.geojson"]:
-        # The monuments, then for their one chunk the latest assessments, the first registrations, identifiers.
-        with django_assert_max_num_queries(4):
+        # The monuments, then for their one chunk the latest assessments, the first registrations, identifiers and
+        # risk listings.
+        with django_assert_max_num_queries(5):
             response = client.get(url)
             assert response.streaming
             assert body(response).count("Bulk ") >= 30
@@ -357,8 +358,8 @@ def test_deeper_pages_list_the_next_rows_with_their_condition(client, monkeypatc
 
 def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch, django_assert_num_queries):
     # 3 published monuments in the register plus 22 here, in chunks of 10: one query streams the monuments and
-    # three per chunk read the latest assessments, the first registrations and the identifiers, however many each
-    # monument has.
+    # four per chunk read the latest assessments, the first registrations, the identifiers and the risk listings,
+    # however many each monument has.
     monkeypatch.setattr("monuments.exports.CHUNK_SIZE", 10)
     for i in range(22):
         monument = f.MonumentFactory(name=f"Bulk {i:02d}")
@@ -366,10 +367,10 @@ def test_export_queries_grow_per_chunk_not_per_row(client, register, monkeypatch
             f.ConditionAssessmentFactory(monument=monument, observed_on=datetime.date(2020, 1, day))
         f.RegistrationFactory(monument=monument, registry="Z registry", number=f"Z-{i}")
         f.RegistrationFactory(monument=monument, registry="A registry", number=f"A-{i}")
-    with django_assert_num_queries(1 + 3 * 3):
+    with django_assert_num_queries(1 + 4 * 3):
         rows = csv_rows(client.get("/monuments/export.csv"))
     assert len(rows) == 25
-    with django_assert_num_queries(1 + 3 * 1):
+    with django_assert_num_queries(1 + 4 * 1):
         assert len(csv_rows(client.get("/monuments/export.csv?country=AZ"))) == 2
 
 
