@@ -1,11 +1,13 @@
 """Write a CSV of N generated monuments for timing ``manage.py import_monuments`` (the file is not committed).
 
 python bench/make_import_file.py 20000 bench/data/monuments.csv
+python bench/make_import_file.py 20000 bench/data/rich.csv --registrations 3 --identifiers   # issue 14's shape:
+    several numbers per row ("B-0000001-1; B-0000001-2; …") and a wikidata and a commons identifier per row
 """
 
+import argparse
 import csv
 import random
-import sys
 from pathlib import Path
 
 HEADER = [
@@ -23,15 +25,20 @@ HEADER = [
 ]
 
 
-def main(count, path):
+def main(count, path, registrations=1, identifiers=False):
     rng = random.Random(7)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(HEADER + (["wikidata", "commons"] if identifiers else []))
         for n in range(count):
             start = rng.randint(1100, 1900)
+            if registrations == 1:
+                number = f"B-{n:07d}"
+            else:
+                number = "; ".join(f"B-{n:07d}-{i}" for i in range(1, registrations + 1))
+            extra = [f"Q9{n:08d}", f"Generated monument {n}"] if identifiers else []
             writer.writerow(
                 [
                     f"Generated monument {n}",
@@ -43,11 +50,18 @@ def main(count, path):
                     "Generated for the import benchmark.",
                     "draft",
                     "Benchmark register",
-                    f"B-{n:07d}",
+                    number,
                     rng.choice(["national", "local"]),
+                    *extra,
                 ]
             )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("path")
+    parser.add_argument("--registrations", type=int, default=1, help="registration numbers per row")
+    parser.add_argument("--identifiers", action="store_true", help="a wikidata and a commons column")
+    args = parser.parse_args()
+    main(args.count, args.path, args.registrations, args.identifiers)

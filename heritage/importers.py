@@ -4,7 +4,8 @@ importers of monuments and meetings are in their apps' ``importers.py``."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from heritage.models import Place, Source
+from heritage.models import Place, PlaceIdentifier, Source
+from heritage.transfer.identifiers import IdentifierMatching
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
 
@@ -50,12 +51,13 @@ class SourceImport(TableImport):
         return self.by_url.get(raw.get("url")) if raw.get("url") else None
 
 
-class PlaceImport(TableImport):
+class PlaceImport(IdentifierMatching, TableImport):
     """Places with their parents: a row may name as parent a place of an earlier row (a country, then its
     regions), so rows are checked and written one at a time; a place without a country is one in no single
     country (a site across borders)."""
 
     model = Place
+    identifier_model = PlaceIdentifier
     key = "slug"
     fields = ("name", "alternative_names", "kind", "country", "latitude", "longitude")
     foreign_keys = {"parent": (Place, "slug")}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from heritage import review
 from heritage.models import Place, PublishStatus, Source
+from heritage.transfer.identifiers import IdentifierMatching
 from heritage.transfer.importer import TableImport
 from heritage.transfer.preview import Mentions
 from heritage.transfer.results import RowError
@@ -18,9 +19,11 @@ from meetings.models import (
     FollowUp,
     Meeting,
     Organization,
+    OrganizationIdentifier,
     Outcome,
     Participant,
     Person,
+    PersonIdentifier,
     Topic,
 )
 from monuments.models import Monument
@@ -66,8 +69,9 @@ def split_title(text):
     return (text, " ".join(titles)) if titles else ("", "")
 
 
-class PersonImport(TableImport):
+class PersonImport(IdentifierMatching, TableImport):
     model = Person
+    identifier_model = PersonIdentifier
     key = "slug"
     fields = ("name", "alternative_names", "country", "description", "status")
     required = ("name",)
@@ -78,8 +82,9 @@ class PersonImport(TableImport):
     }
 
 
-class OrganizationImport(TableImport):
+class OrganizationImport(IdentifierMatching, TableImport):
     model = Organization
+    identifier_model = OrganizationIdentifier
     key = "slug"
     fields = ("name", "acronym", "alternative_names", "kind", "country", "url", "description", "status")
     foreign_keys = {"parent": (Organization, "slug")}

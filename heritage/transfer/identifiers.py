@@ -102,9 +102,19 @@ class IdentifierColumns:
                 self.identifiers_of.setdefault(record_id, set()).add((scheme_id, value))
 
     def natural_holder(self, raw):
-        """The id of the record the row's identifiers name, or None; a row naming two records is an error."""
+        """The id of the record the row's identifiers name, or None; a row naming two records is an error, and so
+        is an identifier an earlier row of the file has (that row is the record already)."""
         holders = {}
+        row = getattr(self, "row", None)
         for column, scheme_id, value in self.row_identifiers(raw):
+            first = self.identifiers_in_file.get((scheme_id, value))
+            if first is not None and row is not None and first != row:
+                raise RowError(
+                    [
+                        _("%(column)s: %(value)s is already in row %(row)s.")
+                        % {"column": column, "value": value, "row": first}
+                    ]
+                )
             holder = self.identifier_holders.get((scheme_id, value))
             if holder is not None:
                 holders.setdefault(holder, f"{column} {value}")
@@ -129,6 +139,7 @@ class IdentifierColumns:
                 errors.append(_("%(column)s: “%(value)s” is too long.") % {"column": column, "value": value[:50]})
                 continue
             if key in have:
+                self.identifiers_in_file.setdefault(key, number)
                 continue
             holder = self.identifier_holders.get(key)
             if holder is not None and holder != obj.pk:
@@ -161,3 +172,66 @@ class IdentifierColumns:
         if new:
             self.identifier_model.objects.bulk_create(new, batch_size=1000)
         return new
+
+
+class IdentifierMatching(IdentifierColumns):
+    """``IdentifierColumns`` wired into ``TableImport``'s hooks, for an importer with no other natural key (places,
+    people, organizations): a row whose identifier a record has is that record, whatever its key cell says (a key
+    naming another record is an error naming both); the row's new identifiers are added; the export writes them
+    in their columns, between the importer's own extra columns and its read-only ones. ``MonumentImport`` wires
+    the same methods itself, beside its registration numbers."""
+
+    @classmethod
+    def extra_columns(cls):
+        return [*super().extra_columns(), *cls.identifier_columns()]
+
+    def export_queryset(self, queryset):
+        return super().export_queryset(queryset).prefetch_related("identifiers")
+
+    def export_extra(self, obj):
+        readonly = len(self.readonly)
+        values = super().export_extra(obj)
+        head, tail = values[: len(values) - readonly], values[len(values) - readonly :]
+        return [*head, *self.export_identifiers(obj), *tail]
+
+    def prepare(self, chunk):
+        super().prepare(chunk)
+        self.by_pk = {obj.pk: obj for obj in self.existing.values()}
+        named = self.prepare_identifiers(chunk) - set(self.by_pk)
+        if named:
+            self.by_pk.update(self.model._default_manager.in_bulk(list(named)))
+            for name in self.many_to_many:  # what the records named only by identifier link to already
+                relation = self.model._meta.get_field(name)
+                through = relation.remote_field.through
+                source, target = relation.m2m_field_name() + "_id", relation.m2m_reverse_field_name() + "_id"
+                links = through._default_manager.filter(**{f"{source}__in": list(named)}).values_list(source, target)
+                for pk, other in links:
+                    self._m2m_cache.setdefault(name, {}).setdefault(pk, set()).add(other)
+        self.load_record_identifiers(self.by_pk)
+
+    def find_existing(self, raw):
+        by_key = super().find_existing(raw)
+        holder = self.natural_holder(raw)
+        if holder is None:
+            return by_key
+        natural = self.by_pk[holder]
+        if by_key is not None and by_key.pk != natural.pk:
+            raise RowError(
+                [
+                    _("%(key)s: “%(value)s” is another record than %(other)s, which has this row's identifier.")
+                    % {"key": self.key, "value": raw.get(self.key), "other": getattr(natural, self.key)}
+                ]
+            )
+        return natural
+
+    def build(self, raw, number):
+        self.row = number  # for build_identifiers' "already in row N"
+        return super().build(raw, number)
+
+    def build_extra(self, raw, pending):
+        changed = super().build_extra(raw, pending)
+        return self.build_identifiers(raw, pending, self.row) or changed
+
+    def write_extra(self, pendings):
+        super().write_extra(pendings)
+        self.write_identifiers(pendings)
