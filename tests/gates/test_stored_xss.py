@@ -4,6 +4,7 @@ Every editable text field of every model that reaches the public gets its own nu
 element, an image with an event handler, both quotes), so a failure names the field that leaked.
 """
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -93,6 +94,8 @@ def defaced():
         EventIdentifier.objects.create(event=event, scheme=scheme, value="v"),
     ]
     records[-7].sources.add(source)
+    listing = f.RiskListingFactory(monument=monument, source=source, listed_from=datetime.date(2003, 1, 1))
+    records += [listing, listing.risk_list]
     fields = {}
     for record in records:
         values = {}
@@ -182,6 +185,7 @@ def test_every_text_field_renders_escaped_on_every_public_page(client, defaced):
         "MonumentImage.alt_text",
         "MonumentImage.credit",
         "ReportedFigure.statement",
+        "RiskList.name",
     ]:
         assert expected in names, f"{expected} never reached a public page"
 

@@ -2,6 +2,7 @@
 and multi-record actions (delete, publish, unpublish) change all the selected records or none.
 """
 
+import datetime
 import io
 from html.parser import HTMLParser
 from unittest import mock
@@ -103,6 +104,8 @@ RECORDS = {
         monument=f.MonumentFactory(), image=png(), alt_text="A dome", credit="Staff"
     ),
     "monuments.ReportedFigure": lambda: f.ReportedFigureFactory(notes="As of then"),
+    "monuments.RiskList": lambda: f.RiskListFactory(name="A list to lose", kept_by="A body"),
+    "monuments.RiskListing": lambda: f.RiskListingFactory(listed_from=datetime.date(2003, 1, 1)),
 }
 
 # Set anew by the save that recovers the record (when, by whom) or derived from the rest.
