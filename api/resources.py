@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from api import filters as api_filters
 from api.paging import KeysetOrder
 from heritage.models import DatePrecision, Place, PlaceKind, Source, SourceKind, public_or_none, split_names
+from heritage.names import NAME_LANGUAGES
 from meetings.filters import MeetingFilterSet
 from meetings.models import (
     Event,
@@ -106,6 +107,17 @@ def ref(name, nullable=False):
 
 
 # --- Links ----------------------------------------------------------------------------------------------------------
+
+
+# A record's name in each language and the language of its original ``name`` (``heritage.names``).
+NAME_SCHEMA = {
+    "names": obj({code: text(nullable=True) for code in NAME_LANGUAGES}),
+    "name_language": text(nullable=True),
+}
+
+
+def name_data(record):
+    return {"names": record.names, "name_language": or_none(record.name_language)}
 
 
 class Links:
@@ -295,6 +307,7 @@ class MonumentResource(Resource):
             "api_url": links.url("api:monument_detail", m.slug),
             "html_url": links.url("monuments:monument_detail", m.slug),
             "name": m.name,
+            **name_data(m),
             "alternative_names": split_names(m.alternative_names),
             "type": {"slug": m.monument_type.slug, "name": m.monument_type.name},
             "religious_affiliation": or_none(m.religious_affiliation),
@@ -355,6 +368,7 @@ class MonumentResource(Resource):
                 "api_url": uri(),
                 "html_url": uri(),
                 "name": text(),
+                **NAME_SCHEMA,
                 "alternative_names": array(text()),
                 "type": obj({"slug": text(), "name": text()}),
                 "religious_affiliation": codes(ReligiousAffiliation.choices, nullable=True),
@@ -526,6 +540,7 @@ class PersonResource(Resource):
             "api_url": links.url("api:person_detail", p.slug),
             "html_url": links.url("meetings:person_detail", p.slug),
             "name": p.name,
+            **name_data(p),
             "alternative_names": split_names(p.alternative_names),
             "country": or_none(p.country.code),
             "description": p.description,
@@ -539,6 +554,7 @@ class PersonResource(Resource):
                 "api_url": uri(),
                 "html_url": uri(),
                 "name": text(),
+                **NAME_SCHEMA,
                 "alternative_names": array(text()),
                 "country": text(nullable=True),
                 "description": text(),
@@ -560,6 +576,7 @@ class OrganizationResource(Resource):
             "api_url": links.url("api:organization_detail", o.slug),
             "html_url": links.url("meetings:organization_detail", o.slug),
             "name": o.name,
+            **name_data(o),
             "acronym": o.acronym,
             "alternative_names": split_names(o.alternative_names),
             "kind": o.kind,
@@ -577,6 +594,7 @@ class OrganizationResource(Resource):
                 "api_url": uri(),
                 "html_url": uri(),
                 "name": text(),
+                **NAME_SCHEMA,
                 "acronym": text(),
                 "alternative_names": array(text()),
                 "kind": codes(OrganizationKind.choices),
@@ -602,6 +620,7 @@ class EventResource(Resource):
             "api_url": links.url("api:event_detail", e.slug),
             "html_url": links.url("meetings:event_detail", e.slug),
             "name": e.name,
+            **name_data(e),
             "short_name": e.short_name,
             "kind": e.kind,
             "start_date": iso(e.start_date),
@@ -621,6 +640,7 @@ class EventResource(Resource):
                 "api_url": uri(),
                 "html_url": uri(),
                 "name": text(),
+                **NAME_SCHEMA,
                 "short_name": text(),
                 "kind": codes(EventKind.choices),
                 "start_date": date(nullable=True),
@@ -647,6 +667,7 @@ class PlaceResource(Resource):
             "slug": p.slug,
             "api_url": links.url("api:place_detail", p.slug),
             "name": p.name,
+            **name_data(p),
             "alternative_names": split_names(p.alternative_names),
             "kind": p.kind,
             "parent": place_ref(p.parent, links),
@@ -662,6 +683,7 @@ class PlaceResource(Resource):
                 "slug": text(),
                 "api_url": uri(),
                 "name": text(),
+                **NAME_SCHEMA,
                 "alternative_names": array(text()),
                 "kind": codes(PlaceKind.choices),
                 "parent": ref("PlaceRef", nullable=True),

@@ -23,6 +23,7 @@ from heritage import review
 from heritage.admin_proposals import ProposedEditsAdminMixin
 from heritage.forms import PublishGuardForm
 from heritage.models import EditKind, PublishStatus, Reviewed, RevisionKind, Searchable
+from heritage.names import NAME_FIELDS, MultilingualName
 
 
 class EstimatedCountPaginator(Paginator):
@@ -120,7 +121,24 @@ class HistoryAdmin(VersionAdmin):
             super().delete_queryset(request, queryset)
 
 
-class TrackedAdmin(ScalableAdminMixin, HistoryAdmin):
+class NamesInOtherLanguagesMixin:
+    """A record with names in several languages (``heritage.names.MultilingualName``) shows them, and the language
+    of its original name, in a collapsed "Names in other languages" fieldset after the first one."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.model, MultilingualName):
+            return fieldsets
+        moved = set(NAME_FIELDS) | {"name_language"}
+        kept = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in moved]})
+            for title, options in fieldsets
+        ]
+        names = (_("Names in other languages"), {"classes": ["collapse"], "fields": ["name_language", *NAME_FIELDS]})
+        return [kept[0], names, *kept[1:]]
+
+
+class TrackedAdmin(NamesInOtherLanguagesMixin, ScalableAdminMixin, HistoryAdmin):
     """Keeps a revision of every save (readable and revertible under "History") and records who saved."""
 
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from heritage.models import Place, PlaceIdentifier, Source
+from heritage.names import NAME_COLUMN_HELP, NAME_COLUMNS
 from heritage.transfer.identifiers import IdentifierMatching
 from heritage.transfer.importer import TableImport
 from heritage.transfer.results import RowError
@@ -59,13 +60,14 @@ class PlaceImport(IdentifierMatching, TableImport):
     model = Place
     identifier_model = PlaceIdentifier
     key = "slug"
-    fields = ("name", "alternative_names", "kind", "country", "latitude", "longitude")
+    fields = ("name", "alternative_names", "kind", "country", "latitude", "longitude", *NAME_COLUMNS)
     foreign_keys = {"parent": (Place, "slug")}
     required = ("name",)
     chunk_size = 1
     help = {
         "slug": gettext_lazy("the place's identifier; leave blank for a new place to derive it from the name"),
         "alternative_names": gettext_lazy("other names, one per line"),
+        **NAME_COLUMN_HELP,
         "country": gettext_lazy(
             "ISO 3166 code or English name (AZ, Azerbaijan); blank for a place in no single country"
         ),

@@ -6,7 +6,8 @@ sources as ``citation``. A condition or an outcome, which are someone's report, 
 voice here: readers find them, attributed, on the page.
 """
 
-from heritage.models import partial_iso, split_names
+from heritage.models import partial_iso
+from heritage.names import json_ld_names
 
 CONTEXT = "https://schema.org"
 
@@ -59,7 +60,7 @@ def thing(request, record, kind, **properties):
             "@id": url,
             "url": url,
             "name": getattr(record, "name", None),
-            "alternateName": split_names(getattr(record, "alternative_names", "")),
+            "alternateName": json_ld_names(record) if hasattr(record, "name_language") else [],
             "description": getattr(record, "description", ""),
             **properties,
         }

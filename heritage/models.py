@@ -26,6 +26,7 @@ from heritage.identifiers import (  # noqa: F401 (the scheme model is registered
     identifier_indexes,
     pasted_values,
 )
+from heritage.names import MultilingualName, alternative_names_field
 from heritage.transliteration import slugify
 
 
@@ -765,7 +766,7 @@ class PlaceQuerySet(PublishableQuerySet):
         return self.none()
 
 
-class Place(Searchable, Tracked):
+class Place(MultilingualName, Searchable, Tracked):
     """A place in the hierarchy country → region → district → settlement.
 
     ``path`` holds the ids from the root down ("/3/17/42/"), so "this place and everything inside it" is one
@@ -774,7 +775,7 @@ class Place(Searchable, Tracked):
     """
 
     name = models.CharField(_("name"), max_length=200)
-    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
+    alternative_names = alternative_names_field()
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=PlaceKind.choices, default=PlaceKind.SETTLEMENT)
     parent = models.ForeignKey(
@@ -838,7 +839,7 @@ class Place(Searchable, Tracked):
         return reverse("heritage:country_detail", args=[self.country.code])
 
     def search_document(self):
-        return {"A": [self.name, self.alternative_names], "B": [self.parent.name if self.parent_id else ""]}
+        return {"A": self.all_names(), "B": [self.parent.name if self.parent_id else ""]}
 
     def with_descendants(self):
         return Place.objects.filter(path__startswith=self.path)

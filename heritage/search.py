@@ -282,6 +282,29 @@ def update_search_index(queryset, batch_size=2000, progress=None):
             progress(len(batch))
 
 
+def _models_read(model):
+    """The model and those its ``search_document()`` reads through ``search_select_related``/``search_prefetch``."""
+    models = [model]
+    for path in (*model.search_select_related, *model.search_prefetch):
+        current = model
+        for name in path.split("__"):
+            current = current._meta.get_field(name).related_model
+            models.append(current)
+    return models
+
+
+def _has_rows(connection, model):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} LIMIT 1")
+        return cursor.fetchone() is not None
+
+
+def _table_is_current(connection, model):
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_table_description(cursor, model._meta.db_table)
+    return {f.column for f in model._meta.concrete_fields} <= {column.name for column in table}
+
+
 def backfill(app_label):
     """A migration's data step: recompute the search data of ``app_label``'s searchable records (all their
     columns, as ``rebuild_search`` does), for a migration that adds to what is stored.
@@ -300,10 +323,9 @@ def backfill(app_label):
         for model in searchable_models():
             if model._meta.app_label != app_label:
                 continue
-            with connection.cursor() as cursor:
-                table = connection.introspection.get_table_description(cursor, model._meta.db_table)
-            columns = {column.name for column in table}
-            if not {f.column for f in model._meta.concrete_fields} <= columns:
+            if not _has_rows(connection, model):
+                continue  # a new database: nothing to compute
+            if not all(_table_is_current(connection, m) for m in _models_read(model)):
                 print(f"\n  {model._meta.label}: run `manage.py rebuild_search {model._meta.label}` after migrating.")
                 continue
             current_apps.get_model(model._meta.label)  # the registry is ready

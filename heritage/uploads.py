@@ -23,6 +23,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -70,7 +71,7 @@ def _open_checked(data):
             if width * height > max_pixels:
                 raise ValidationError(
                     _("The image is %(width)d × %(height)d pixels; the most accepted is %(max)s pixels in all.")
-                    % {"width": width, "height": height, "max": f"{max_pixels:,}"},
+                    % {"width": width, "height": height, "max": intcomma(max_pixels)},
                     code="image_too_many_pixels",
                 )
             image.verify()  # the file's structure (PNG checksums): no pixels decoded yet

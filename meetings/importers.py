@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from heritage import review
 from heritage.models import Place, PublishStatus, Source
+from heritage.names import NAME_COLUMN_HELP, NAME_COLUMNS
 from heritage.transfer.identifiers import IdentifierMatching
 from heritage.transfer.importer import TableImport
 from heritage.transfer.preview import Mentions
@@ -73,12 +74,13 @@ class PersonImport(IdentifierMatching, TableImport):
     model = Person
     identifier_model = PersonIdentifier
     key = "slug"
-    fields = ("name", "alternative_names", "country", "description", "status")
+    fields = ("name", "alternative_names", "country", "description", "status", *NAME_COLUMNS)
     required = ("name",)
     help = {
         "slug": gettext_lazy("the person's identifier in addresses; leave blank for a new person"),
         "alternative_names": gettext_lazy("other spellings and transliterations, one per line"),
         "country": gettext_lazy("ISO 3166 code, e.g. AZ"),
+        **NAME_COLUMN_HELP,
     }
 
 
@@ -86,7 +88,7 @@ class OrganizationImport(IdentifierMatching, TableImport):
     model = Organization
     identifier_model = OrganizationIdentifier
     key = "slug"
-    fields = ("name", "acronym", "alternative_names", "kind", "country", "url", "description", "status")
+    fields = ("name", "acronym", "alternative_names", "kind", "country", "url", "description", "status", *NAME_COLUMNS)
     foreign_keys = {"parent": (Organization, "slug")}
     required = ("name", "kind")
     # Row by row, so that an organization can name as parent one created a few rows earlier in the same file.
@@ -95,6 +97,7 @@ class OrganizationImport(IdentifierMatching, TableImport):
         "slug": gettext_lazy("the organization's identifier in addresses; leave blank for a new organization"),
         "parent": gettext_lazy("slug of the organization it is part of"),
         "country": gettext_lazy("ISO 3166 code, e.g. AZ"),
+        **NAME_COLUMN_HELP,
     }
 
 

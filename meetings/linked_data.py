@@ -2,7 +2,8 @@
 (heritage.linked_data). A meeting's participants are its ``attendee``s, each with the organization they came for."""
 
 from heritage.linked_data import citations, compact, link, partial_iso, place, thing
-from heritage.models import public_or_none, split_names
+from heritage.models import public_or_none
+from heritage.names import json_ld_names
 
 
 def person_json_ld(request, person):
@@ -15,7 +16,7 @@ def organization_json_ld(request, organization):
         request,
         organization,
         "Organization",
-        alternateName=[name for name in [organization.acronym, *split_names(organization.alternative_names)] if name],
+        alternateName=[name for name in [organization.acronym, *json_ld_names(organization)] if name],
         sameAs=organization.url,
         parentOrganization=link(request, parent, "Organization") if parent else None,
     )

@@ -27,6 +27,7 @@ from heritage.models import (
     unique_slug,
     validate_order,
 )
+from heritage.names import MultilingualName, alternative_names_field
 from heritage.search import update_search_index
 
 
@@ -79,10 +80,10 @@ class OrganizationQuerySet(PublishableQuerySet):
     search_fields = ("name", "acronym", "alternative_names")
 
 
-class Organization(MeetingRelation, SluggedMixin, Searchable, Publishable):
+class Organization(MultilingualName, MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
-    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
+    alternative_names = alternative_names_field()
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
     country = CountryField(_("country"), blank=True, db_index=True)
@@ -121,7 +122,7 @@ class Organization(MeetingRelation, SluggedMixin, Searchable, Publishable):
 
     def search_document(self):
         return {
-            "A": [self.name, self.acronym, self.alternative_names],
+            "A": [*self.all_names(), self.acronym],
             "B": [self.parent.name if self.parent_id else ""],
             "C": [self.description],
         }
@@ -131,10 +132,11 @@ class Organization(MeetingRelation, SluggedMixin, Searchable, Publishable):
         return split_names(self.alternative_names)
 
 
-class Person(MeetingRelation, SluggedMixin, Searchable, Publishable):
+class Person(MultilingualName, MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=200)
-    alternative_names = models.TextField(
-        _("alternative spellings"), blank=True, help_text=_("Other spellings and transliterations, one per line.")
+    alternative_names = alternative_names_field(
+        _("alternative spellings"),
+        _("Other spellings and transliterations, one per line; a name in another language as “code: name”."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     country = CountryField(_("country"), blank=True, db_index=True)
@@ -159,7 +161,7 @@ class Person(MeetingRelation, SluggedMixin, Searchable, Publishable):
         return reverse("meetings:person_detail", args=[self.slug])
 
     def search_document(self):
-        return {"A": [self.name, self.alternative_names], "C": [self.description]}
+        return {"A": self.all_names(), "C": [self.description]}
 
     @property
     def alternative_names_list(self):
@@ -177,7 +179,7 @@ class EventQuerySet(PublishableQuerySet):
     search_fields = ("name", "short_name", "description")
 
 
-class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
+class Event(MultilingualName, MeetingRelation, SluggedMixin, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
@@ -235,7 +237,7 @@ class Event(MeetingRelation, SluggedMixin, Searchable, Publishable):
 
     def search_document(self):
         return {
-            "A": [self.name, self.short_name],
+            "A": [*self.all_names(), self.short_name],
             "B": [
                 self.place.name if self.place_id else "",
                 self.organizer.name if self.organizer_id else "",
@@ -280,7 +282,7 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
 
-class Topic(SluggedMixin, Tracked):
+class Topic(MultilingualName, SluggedMixin, Tracked):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -399,18 +401,18 @@ class Meeting(SluggedMixin, Searchable, Publishable):
                 if not p.is_visible:
                     continue
                 if p.person_id:
-                    people += [p.person.name, p.person.alternative_names]
+                    people += p.person.all_names()
                 if organization := public_or_none(p.organization):
-                    people += [organization.name, organization.acronym]
+                    people += [*organization.all_names(), organization.acronym]
                 people.append(p.description)
         event = public_or_none(self.event)
         return {
             "A": [self.title],
             "B": [
-                event.name if event else "",
+                *(event.all_names() if event else []),
                 event.short_name if event else "",
                 self.place.name if self.place_id else "",
-                *([t.name for t in self.topics.all()] if self.pk else []),
+                *([n for t in self.topics.all() for n in t.all_names()] if self.pk else []),
                 *people,
             ],
             "C": [self.summary, self.account],

@@ -19,7 +19,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpResponse
 
-from heritage.models import partial_iso, public_or_none, split_names
+from heritage.models import partial_iso, public_or_none
+from heritage.names import other_names
 from heritage.transfer.exports import invalid_filters_response
 from meetings.exports import filtered_meetings
 from meetings.models import Participant
@@ -43,7 +44,7 @@ class PopoloDocument:
             self.persons[person.slug] = {
                 "id": person.slug,
                 "name": person.name,
-                "other_names": [{"name": name} for name in split_names(person.alternative_names)],
+                "other_names": [{"name": n.name} for n in other_names(person)],
                 "summary": person.description or None,
                 "links": [{"url": self.url(person), "note": "heritage register"}],
                 "updated_at": person.updated_at,
@@ -56,7 +57,7 @@ class PopoloDocument:
             self.organizations[organization.slug] = {
                 "id": organization.slug,
                 "name": organization.name,
-                "other_names": [{"name": name} for name in split_names(organization.alternative_names)]
+                "other_names": [{"name": n.name} for n in other_names(organization)]
                 + ([{"name": organization.acronym, "note": "acronym"}] if organization.acronym else []),
                 "classification": organization.kind,
                 "parent_id": parent.slug if parent else None,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heritage.listing import filter_data, filter_errors
+from heritage.names import NAME_COLUMNS
 from heritage.transfer.exports import (
     chunks,
     invalid_filters_response,
@@ -62,6 +63,8 @@ EXPORT_COLUMNS = [
     # Added after the first release: new columns go last, so a script reading by position keeps working.
     "identifiers",
     "risk_listings",
+    # The name in each language and the language of the original name (heritage.names).
+    *NAME_COLUMNS,
 ]
 # What ``export_rows`` reads: the monument's own row, in this order (unpacked by name there)…
 MONUMENT_FIELDS = (
@@ -81,6 +84,7 @@ MONUMENT_FIELDS = (
     "built_approximate",
     "current_condition",
     "updated_at",
+    *NAME_COLUMNS,
 )
 # … and, per chunk of monuments, the latest assessment's fields and the first registration's, in column order.
 PROVENANCE_FIELDS = tuple(CONDITION_PROVENANCE.values())
@@ -124,6 +128,7 @@ def export_rows(queryset, request):
             built_approximate,
             current_condition,
             updated_at,
+            *names,
         ) in chunk:
             point = point_for_public(latitude, longitude, sensitive)
             registration = first.get(pk)
@@ -147,6 +152,7 @@ def export_rows(queryset, request):
                 updated_at,
                 identifiers.get(pk),
                 listings.get(pk),
+                *names,
             )
 
 

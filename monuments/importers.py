@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from heritage import review
 from heritage.models import Place, Source
+from heritage.names import NAME_COLUMN_HELP, NAME_COLUMNS
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.transfer.identifiers import IdentifierColumns
 from heritage.transfer.importer import TableImport
@@ -65,9 +66,12 @@ class MonumentTypeImport(TableImport):
 
     model = MonumentType
     key = "slug"
-    fields = ("name", "description")
+    fields = ("name", "description", *NAME_COLUMNS)
     required = ("name",)
-    help = {"slug": gettext_lazy("the type's identifier; leave blank for a new type to derive it from the name")}
+    help = {
+        "slug": gettext_lazy("the type's identifier; leave blank for a new type to derive it from the name"),
+        **NAME_COLUMN_HELP,
+    }
 
 
 class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
@@ -86,6 +90,7 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
         "built_approximate",
         "description",
         "status",
+        *NAME_COLUMNS,
     )
     foreign_keys = {"monument_type": (MonumentType, "slug"), "place": (Place, "slug")}
     many_to_many = {"sources": (Source, "pk")}
@@ -99,6 +104,7 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
             "A row is matched to an existing monument by an identifier column or its registry and number first"
         ),
         "alternative_names": gettext_lazy("other names, one per line"),
+        **NAME_COLUMN_HELP,
         "sources": gettext_lazy("ids of the sources that document the monument"),
         "registry": gettext_lazy(
             "the register the monument is entered in, e.g. “State register of immovable monuments”"

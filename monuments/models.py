@@ -36,6 +36,7 @@ from heritage.models import (
     user_stamp,
     validate_order,
 )
+from heritage.names import MultilingualName, alternative_names_field
 from monuments.geo import public_coordinates
 from monuments.mapgrid import (  # noqa: F401 (MapCell and its upkeep stay importable from here)
     MAP_CELL_DEGREES,
@@ -108,7 +109,7 @@ class MonumentTypeQuerySet(models.QuerySet):
         return self.filter(Exists(Monument.objects.published().filter(monument_type=OuterRef("pk"))))
 
 
-class MonumentType(Tracked):
+class MonumentType(MultilingualName, Tracked):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -221,9 +222,9 @@ class MonumentQuerySet(PublishableQuerySet):
         return self.map_points().values_list("pk", "cell_x", "cell_y", "micro_latitude", "micro_longitude")
 
 
-class Monument(Searchable, Publishable):
+class Monument(MultilingualName, Searchable, Publishable):
     name = models.CharField(_("name"), max_length=300)
-    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("One name per line."))
+    alternative_names = alternative_names_field()
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     monument_type = models.ForeignKey(
         MonumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="monuments"
@@ -402,11 +403,10 @@ class Monument(Searchable, Publishable):
     def search_document(self):
         place = self.place if self.place_id else None
         return {
-            "A": [self.name, self.alternative_names],
+            "A": self.all_names(),
             "B": [
-                self.monument_type.name if self.monument_type_id else "",
-                place.name if place else "",
-                place.alternative_names if place else "",
+                *(self.monument_type.all_names() if self.monument_type_id else []),
+                *(place.all_names() if place else []),
                 place.parent.name if place and place.parent_id else "",
             ],
             "C": [self.description],

@@ -89,6 +89,7 @@ def extract_rows(path=DATA_FILE, skip_wikidata=()):
         rows = read_rows(handle, path.name)
         next(rows)  # the properties; the columns are COLUMNS'
         fixed = {"registry": REGISTRY, "monument_type": "not-recorded", "place": "azerbaijan", "status": "published"}
+        fixed["name_language"] = "az"  # Wikidata's labels here are the Azerbaijani ones
         header = [*COLUMNS.values(), *fixed]
         images_seen = set()
         body = []

@@ -4,13 +4,44 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import formats
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 
+from heritage import names
 from heritage.listing import clean_link
 from heritage.models import format_partial_date
 
 register = template.Library()
+
+
+@register.simple_tag
+def record_name(record):
+    """``{% record_name monument %}``: the name in the reader's language, the original beside it where they differ,
+    each in a ``<span lang>`` when its language is not the page's (``heritage.names``)."""
+    return names.name_html(record) if record else ""
+
+
+@register.filter
+def reader_name(record):
+    """``{{ monument|reader_name }}``: the name in the reader's language as text (a page title)."""
+    return names.reader_name(record) if record else ""
+
+
+@register.filter
+def alternative_names(record):
+    """``{{ monument|alternative_names }}``: the alternative names side by side, each with its ``lang``."""
+    return names.alternative_names_html(record)
+
+
+@register.filter
+def coordinates(point):
+    """``{{ point|coordinates }}``: "40.3667, 49.8352" in English; "40,3667; 49,8352" where the language's decimal
+    mark is a comma, so the pair stays readable. For text only: attributes, addresses and JSON take the plain
+    numbers (``|stringformat:'s'``)."""
+    latitude, longitude = (formats.number_format(value) for value in point)
+    separator = "; " if formats.get_format("DECIMAL_SEPARATOR") == "," else ", "
+    return f"{latitude}{separator}{longitude}"
 
 
 @register.filter

@@ -43,6 +43,11 @@ MONUMENT_CSV = [
     "updated_at",
     "identifiers",
     "risk_listings",
+    "name_az",
+    "name_en",
+    "name_ru",
+    "name_es",
+    "name_language",
 ]
 MEETING_CSV = [
     "slug",
@@ -88,6 +93,8 @@ API = {
         "sources",
         "type",
         "updated_at",
+        "names",
+        "name_language",
     },
     "meetings": {
         "account",
@@ -109,7 +116,18 @@ API = {
         "topics",
         "updated_at",
     },
-    "people": {"alternative_names", "api_url", "country", "description", "html_url", "name", "slug", "updated_at"},
+    "people": {
+        "alternative_names",
+        "api_url",
+        "country",
+        "description",
+        "html_url",
+        "name",
+        "slug",
+        "updated_at",
+        "names",
+        "name_language",
+    },
     "organizations": {
         "acronym",
         "alternative_names",
@@ -123,6 +141,8 @@ API = {
         "slug",
         "updated_at",
         "website",
+        "names",
+        "name_language",
     },
     "events": {
         "api_url",
@@ -139,6 +159,8 @@ API = {
         "start_date",
         "updated_at",
         "website",
+        "names",
+        "name_language",
     },
     "places": {
         "alternative_names",
@@ -151,6 +173,8 @@ API = {
         "parent",
         "slug",
         "updated_at",
+        "names",
+        "name_language",
     },
     "sources": {
         "api_url",

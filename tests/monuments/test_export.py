@@ -51,6 +51,11 @@ HEADER = [
     "updated_at",
     "identifiers",
     "risk_listings",
+    "name_az",
+    "name_en",
+    "name_ru",
+    "name_es",
+    "name_language",
 ]
 
 
@@ -60,6 +65,9 @@ def full_and_bare():
     place = f.PlaceFactory(name="Ordubad", country="AZ")
     full = f.MonumentFactory(
         name="Juma Mosque",
+        name_language="en",
+        name_az="Cümə məscidi",
+        name_ru="Джума-мечеть",
         alternative_names="Friday Mosque\n=Jami",
         monument_type=f.MonumentTypeFactory(name="Mosque"),
         religious_affiliation="islam",
@@ -136,6 +144,11 @@ def test_the_csv_export_pins_every_column(client, full_and_bare):
         "updated_at": full.updated_at.isoformat(),
         # Public listings only, oldest first, each "list:since/until" in partial ISO dates.
         "risk_listings": "unesco-world-heritage-in-danger:1990-05/1995; unesco-world-heritage-in-danger:2003/",
+        "name_az": "Cümə məscidi",
+        "name_en": "",
+        "name_ru": "Джума-мечеть",
+        "name_es": "",
+        "name_language": "en",
     }
     assert rows[1] == {
         **dict.fromkeys(HEADER, ""),
@@ -184,6 +197,11 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "identifiers": "commons:Juma Mosque (Ordubad); wikidata:Q4160914",
         "updated_at": DjangoJSONEncoder().default(full.updated_at),
         "risk_listings": "unesco-world-heritage-in-danger:1990-05/1995; unesco-world-heritage-in-danger:2003/",
+        "name_az": "Cümə məscidi",
+        "name_en": "",
+        "name_ru": "Джума-мечеть",
+        "name_es": "",
+        "name_language": "en",
     }
     assert bare_row == {
         **dict.fromkeys(HEADER),
@@ -199,6 +217,7 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "current_condition": "unknown",
         "registered": False,
         "updated_at": DjangoJSONEncoder().default(bare.updated_at),
+        **dict.fromkeys(["name_az", "name_en", "name_ru", "name_es", "name_language"], ""),
     }
     features = json.loads(body(client.get("/monuments/export.geojson")))["features"]
     assert [feature["geometry"] for feature in features] == [
