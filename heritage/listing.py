@@ -23,6 +23,7 @@ from django.views.generic import ListView
 from django_countries import countries
 
 from heritage.facets import cached_facet_counts, label_with_counts
+from heritage.name_filters import did_you_mean, slug_query
 
 SEARCH_MAX_LENGTH = 200
 
@@ -276,6 +277,13 @@ class FilteredListView(CleanQueryMixin, ListView):
     def base_queryset(self):
         raise NotImplementedError
 
+    def get(self, request, *args, **kwargs):
+        # A name typed into a name filter that fits one record: the same list at the clean address with its slug.
+        query = slug_query(self.get_filterset(), request.GET)
+        if query is not None:
+            return HttpResponseRedirect(clean_address(request.path, query))
+        return super().get(request, *args, **kwargs)
+
     def get_filterset(self):
         if not hasattr(self, "_filterset"):
             self._filterset = self.filterset_class(filter_data(self.request), queryset=self.base_queryset())
@@ -292,6 +300,7 @@ class FilteredListView(CleanQueryMixin, ListView):
         context = super().get_context_data(**kwargs)
         filterset = self.get_filterset()
         context["filterset"] = filterset
+        did_you_mean(filterset, self.request.GET, lambda query: clean_link(self.request.path, query))
         context["applied_filters"] = applied_filters(filterset, self.request)
         paginator = context["paginator"]
         page = context["page_obj"]

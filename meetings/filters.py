@@ -1,11 +1,11 @@
 """The meeting list's filters; the list, the exports and the Atom feed all use this one FilterSet."""
 
 import django_filters
-from django import forms
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from heritage.listing import COUNTRY_CHOICES, DateInput, SearchField, Select
+from heritage.name_filters import NameFilter
 from meetings.models import Event, Meeting, Organization, Participant, Person, Topic
 
 
@@ -43,32 +43,31 @@ class MeetingFilterSet(django_filters.FilterSet):
         empty_label=_("Any country"),
         widget=Select,
     )
-    person = django_filters.ModelChoiceFilter(
-        label=_("Person (slug)"),
-        to_field_name="slug",
+    # A name in any spelling, or a slug (heritage.name_filters); addresses carry the slug.
+    person = NameFilter(
+        kind="person",
+        label=_("Person"),
         queryset=Person.objects.published(),
-        widget=forms.TextInput,
         method="filter_person",
     )
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization (slug)"),
-        to_field_name="slug",
+    organization = NameFilter(
+        kind="organization",
+        label=_("Organization"),
         queryset=Organization.objects.published(),
-        widget=forms.TextInput,
         method="filter_organization",
     )
-    event = django_filters.ModelChoiceFilter(
+    event = NameFilter(
+        kind="event",
         label=_("Event"),
-        to_field_name="slug",
         # Only what an <option> shows: every list page draws all published events.
         queryset=Event.objects.published().only("slug", "name", "short_name"),
         field_name="event",
         empty_label=_("Any event"),
         widget=Select,
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = NameFilter(
+        kind="topic",
         label=_("Topic"),
-        to_field_name="slug",
         queryset=Topic.objects.in_use().only("slug", "name"),
         method="filter_topic",
         empty_label=_("Any topic"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from heritage.facets import FACET_CACHE_SECONDS
 from heritage.listing import COUNTRY_CHOICES, CheckboxChoices, NumberInput, SearchField, Select
 from heritage.models import Place
+from heritage.name_filters import NameFilter
 from heritage.pagecache import kept_until_change
 from monuments.models import BUILT_YEAR, YEAR_VALIDATORS, Condition, MonumentType, Registration, Significance
 from monuments.risk import RiskList, RiskListing, current_condition
@@ -101,11 +102,11 @@ class MonumentFilterSet(django_filters.FilterSet):
         empty_label=_("Any country"),
         widget=Select,
     )
-    place = django_filters.ModelChoiceFilter(
-        label=_("Place (slug)"),
-        to_field_name="slug",
-        queryset=Place.objects.all(),
-        widget=forms.TextInput,
+    # A name in any spelling, or a slug (heritage.name_filters); addresses carry the slug.
+    place = NameFilter(
+        kind="place",
+        label=_("Place"),
+        queryset=Place.objects.select_related("parent"),
         method="filter_place",
         help_text=_("Includes the places inside it."),
     )

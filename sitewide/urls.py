@@ -15,6 +15,7 @@ urlpatterns = [
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source_detail"),
     path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country_detail"),
+    path("suggest/<slug:kind>/", views.suggest, name="suggest"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,12 +16,14 @@ from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
 from heritage.charts import bar_chart, by_period
-from heritage.listing import CappedPaginator, filter_data
+from heritage.listing import SEARCH_MAX_LENGTH, CappedPaginator, clean_text, filter_data
 from heritage.models import Source
+from heritage.name_filters import matching
 from heritage.pagecache import kept_until_change
-from meetings.filters import participant_exists
+from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Person
 from meetings.views import counterparts, meetings_chart
+from monuments.filters import MonumentFilterSet
 from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
 from sitewide.forms import SearchForm
 
@@ -305,3 +307,27 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+# What each name filter offers, from the filter itself: the suggestions are exactly what it accepts (published
+# records only, topics in use).
+SUGGESTED_FILTERS = {
+    "person": (MeetingFilterSet, "person"),
+    "organization": (MeetingFilterSet, "organization"),
+    "event": (MeetingFilterSet, "event"),
+    "topic": (MeetingFilterSet, "topic"),
+    "place": (MonumentFilterSet, "place"),
+}
+
+
+@require_GET
+def suggest(request, kind):
+    """``/suggest/<kind>/?q=``: at most ten records of a name filter whose names fit ``q`` as the search reads it,
+    as JSON ``{"results": [{"value": slug, "label": name}]}`` for ``static/js/combobox.js``. A public page: the page
+    cache keeps it until the register changes, and it answers conditional requests."""
+    if kind not in SUGGESTED_FILTERS:
+        raise Http404
+    filterset_class, name = SUGGESTED_FILTERS[kind]
+    text = clean_text(request.GET.get("q", ""))[:SEARCH_MAX_LENGTH]
+    records = matching(filterset_class.base_filters[name].queryset.all(), text)
+    return JsonResponse({"results": [{"value": record.slug, "label": str(record)} for record in records]})

@@ -64,7 +64,7 @@ def test_a_value_no_longer_offered_selects_nothing_and_says_why(client):
     assert not [o for o in options(select(text, "sort")) if o[2]]
     # aria-describedby on the select names the element holding the message.
     assert 'aria-describedby="id_event_error"' in select(text, "event")
-    assert re.search(r'<div id="id_event_error"><p class="error">Select a valid choice', text)
+    assert re.search(r'<div id="id_event_error"><p class="error">Nothing matches “no-such-event”', text)
 
 
 def test_country_names_are_in_the_readers_language_and_sorted_for_it(client):

@@ -63,7 +63,7 @@ def test_a_topic_only_drafts_have_is_neither_an_option_nor_a_page(client):
     assert client.get(page).status_code == 404 and client.get("/topics/unused-topic/").status_code == 404
     assert client.get("/topics/museum-loans/").status_code == 200
     # As a parameter it is not a valid choice: the list says so (naming no topic) and the exports refuse it.
-    assert "Select a valid choice" in body(client.get("/meetings/?topic=looted-manuscripts"))
+    assert "Nothing matches “looted-manuscripts”" in body(client.get("/meetings/?topic=looted-manuscripts"))
     assert client.get("/meetings/export.csv?topic=looted-manuscripts").status_code == 400
 
     draft.status = PublishStatus.PUBLISHED
