@@ -24,8 +24,7 @@ from django_countries import countries
 
 from heritage.facets import cached_facet_counts, label_with_counts
 from heritage.name_filters import did_you_mean, slug_query
-
-SEARCH_MAX_LENGTH = 200
+from heritage.search import SEARCH_MAX_LENGTH
 
 
 def clean_text(value):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from heritage.search import normalize, query_terms, words
+from heritage.search import SEARCH_MAX_LENGTH, normalize, query_terms, words
 from heritage.transliteration import word_keys
 
 # At most this many suggestions, and this many choices under "Did you mean".
@@ -90,6 +90,7 @@ class NameChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "not_found": _("Nothing matches “%(value)s”. Type a name, or the beginning of one, in any spelling."),
         "ambiguous": _("Several records match “%(value)s”: choose one below."),
+        "max_length": _("Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -101,6 +102,9 @@ class NameChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
+        if len(text) > SEARCH_MAX_LENGTH:  # as the search box: a name is never longer, and the query stays bounded
+            params = {"limit_value": SEARCH_MAX_LENGTH, "show_value": len(text)}
+            raise ValidationError(self.error_messages["max_length"], code="max_length", params=params)
         record, self.candidates = resolve(self.queryset, text)
         if record is None:
             code = "ambiguous" if self.candidates else "not_found"

@@ -38,6 +38,11 @@ from heritage.transliteration import fold, phonetic_keys, word_keys
 normalize = fold
 
 
+# The longest query read: the search box, the name filters and /search/ (a name or a query is never longer, and
+# the SQL a query makes stays bounded on both databases).
+SEARCH_MAX_LENGTH = 200
+
+
 def words(text):
     """The normalised words of ``text``: what the SQLite search requires each match to contain."""
     return re.findall(r"\w+", normalize(text))

@@ -102,7 +102,8 @@ def defaced():
         for field in text_fields(type(record)):
             n = len(fields)
             fields[n] = f"{type(record).__name__}.{field.name}"
-            values[field.name] = payload(n, url=isinstance(field, models.URLField))
+            # A field shorter than the payload (a language tag) gets its beginning, still markup if it leaked.
+            values[field.name] = payload(n, url=isinstance(field, models.URLField))[: field.max_length]
         # update(), not save(): the payloads go in as they are, as a direct import or a bad migration might.
         type(record)._default_manager.filter(pk=record.pk).update(**values)
     covered = {type(r) for r in records}

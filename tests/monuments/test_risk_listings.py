@@ -184,9 +184,12 @@ def test_list_budget_with_the_risk_filter(client, listed, django_assert_max_num_
     assert response.status_code == 200 and "Walled City of Baku" in body(response)
 
 
-def test_exports_and_api_carry_the_listings_last(client, listed):
+def test_exports_and_api_carry_the_listings_after_the_earlier_columns(client, listed):
+    from heritage.names import NAME_COLUMNS
+
     rows = {row["slug"]: row for row in csv_rows(client.get("/monuments/export.csv"))}
-    assert list(rows["baku"])[-1] == "risk_listings"
+    # Columns are only ever added at the end: the listings, then the names in several languages (issue 15).
+    assert list(rows["baku"])[-1 - len(NAME_COLUMNS) :] == ["risk_listings", *NAME_COLUMNS]
     assert rows["baku"]["risk_listings"] == "unesco-world-heritage-in-danger:2003/"
     assert rows["old-fortress"]["risk_listings"] == "historic-england-heritage-at-risk:1998-05/2009"
     assert rows["quiet"]["risk_listings"] == ""
