@@ -18,6 +18,7 @@ the reader types. One implementation for all five filters: ``NameFilter``.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -90,7 +91,6 @@ class NameChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "not_found": _("Nothing matches “%(value)s”. Type a name, or the beginning of one, in any spelling."),
         "ambiguous": _("Several records match “%(value)s”: choose one below."),
-        "max_length": _("Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -102,9 +102,8 @@ class NameChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if len(text) > SEARCH_MAX_LENGTH:  # as the search box: a name is never longer, and the query stays bounded
-            params = {"limit_value": SEARCH_MAX_LENGTH, "show_value": len(text)}
-            raise ValidationError(self.error_messages["max_length"], code="max_length", params=params)
+        # As the search box: a name is never longer, and the query stays bounded (Django's message, translated).
+        MaxLengthValidator(SEARCH_MAX_LENGTH)(text)
         record, self.candidates = resolve(self.queryset, text)
         if record is None:
             code = "ambiguous" if self.candidates else "not_found"

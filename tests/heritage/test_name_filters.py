@@ -122,3 +122,14 @@ def test_suggestions_for_topics_and_places_in_bounded_queries(client, django_ass
     with django_assert_max_num_queries(3):
         places = client.get("/suggest/place/?q=lankaran").json()["results"]
     assert len(places) == 10
+
+
+@pytest.mark.parametrize(
+    "url, name, shown",
+    [("/monuments/", "place", True), ("/meetings/", "person", True), ("/monuments/map/", "place", False)],
+)
+def test_a_name_longer_than_the_search_box_takes_is_refused_with_a_message(client, url, name, shown):
+    response = client.get(url, {name: "Shusha " * 700})
+    assert response.status_code == 200
+    if shown:  # the map page draws no filter errors (its form is the list's, linked)
+        assert "at most 200 characters" in response.content.decode()
