@@ -123,8 +123,15 @@ class ImportExportAdminMixin:
         if result.committed:
             self.message_user(
                 request,
-                _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-                % {k: result.counts[k] for k in ("new", "changed", "unchanged")},
+                (
+                    _(
+                        "Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged; %(proposed)s changes to "
+                        "published records proposed for a Publisher's review."
+                    )
+                    if result.counts["proposed"]
+                    else _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                )
+                % {k: result.counts[k] for k in ("new", "changed", "unchanged", "proposed")},
                 messages.SUCCESS,
             )
             return redirect(changelist)

@@ -8,7 +8,9 @@ images) is not proposed: it is saved pending (``heritage.review``); a change to 
 form is proposed like any inline row (an image's file excepted: refused, see ``EvidenceGuardForm``).
 """
 
+import datetime
 import json
+from decimal import Decimal
 
 import reversion
 from django.apps import apps
@@ -32,6 +34,9 @@ class StaleProposalError(Exception):
         self.conflicts = conflicts
 
 
+PLAIN = (str, int, float, Decimal, datetime.date, type(None))  # values JSON keeps as they are (or as text)
+
+
 def _plain(value):
     """A value as JSON keeps it (Decimal and dates as text), so that stored and fresh values compare alike."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -43,6 +48,8 @@ def _raw(field, value):
         return sorted(obj.pk for obj in value or [])
     if field.is_relation:
         return None if value is None else getattr(value, "pk", value)
+    if not isinstance(value, PLAIN):
+        value = field.get_prep_value(value)  # a country (django-countries' Country) as its code
     return _plain(value)
 
 
@@ -90,12 +97,14 @@ def _proposable(model, names):
     return fields
 
 
-def _field_changes(stored, form, names):
+def _field_changes(stored, values, names):
+    """``{field: {from, to, from_text, to_text}}`` of the ``names`` whose value in ``values`` (a form's cleaned
+    data, or an imported row's values) differs from ``stored``."""
     changes = {}
     for field in _proposable(type(stored), names):
-        if field.name not in form.cleaned_data:
+        if field.name not in values:
             continue
-        new = form.cleaned_data[field.name]
+        new = values[field.name]
         old_raw, old_text = _stored(stored, field)
         new_raw = _raw(field, new)
         if _python(field, old_raw) != _python(field, new_raw):
@@ -116,7 +125,7 @@ def _inline_changes(formset):
         if formset.can_delete and formset._should_delete_form(form):
             rows.append({"op": "delete", "pk": old.pk, "label": str(old)})
         elif form.has_changed():
-            fields = _field_changes(old, form, form.changed_data)
+            fields = _field_changes(old, form.cleaned_data, form.changed_data)
             if fields:
                 rows.append({"op": "change", "pk": old.pk, "label": str(old), "fields": fields})
     for form in [] if evidence else formset.extra_forms:
@@ -136,8 +145,32 @@ def changes_from_forms(record, form, formsets):
     and inline row by inline row, compared with the record as stored (of evidence, only its public rows)."""
     stored = type(record)._base_manager.get(pk=record.pk)
     inlines = [change for formset in formsets for change in [_inline_changes(formset)] if change]
-    fields = _field_changes(stored, form, form.changed_data)
+    fields = _field_changes(stored, form.cleaned_data, form.changed_data)
     return {"fields": fields, "inlines": inlines} if fields or inlines else None
+
+
+def changes_from_values(stored, values, inlines=()):
+    """What setting ``values`` (field name -> value as a model attribute holds it; related records as records,
+    many-to-many as a list of records) would change on ``stored``, plus ``inlines`` groups as
+    ``changes_from_forms`` makes them: a file import's row on a published record (``heritage.transfer``)."""
+    fields = _field_changes(stored, values, list(values))
+    inlines = [group for group in inlines if group["rows"]]
+    return {"fields": fields, "inlines": inlines} if fields or inlines else None
+
+
+def inline_rows(model, fk, rows):
+    """An inline group of an imported row: ``rows`` are ``(stored or None, obj)`` pairs of ``model`` records, an
+    added one when ``stored`` is None, else its changed fields."""
+    group = []
+    fields = [f for f in _proposable(model, [f.name for f in model._meta.concrete_fields]) if f.name != fk]
+    for stored, obj in rows:
+        values = {field.name: getattr(obj, field.name) for field in fields}
+        if stored is None:
+            added = {f.name: {"to": _raw(f, values[f.name]), "to_text": _text(f, values[f.name])} for f in fields}
+            group.append({"op": "add", "label": str(obj), "values": added})
+        elif changed := _field_changes(stored, values, list(values)):
+            group.append({"op": "change", "pk": stored.pk, "label": str(stored), "fields": changed})
+    return {"model": model._meta.label_lower, "fk": fk, "rows": group}
 
 
 def _merge(old, new):

@@ -5,7 +5,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from heritage import review
+from heritage import proposals, review
 from heritage.models import Place, PublishStatus, Source
 from heritage.names import NAME_COLUMN_HELP, NAME_COLUMNS
 from heritage.transfer.identifiers import IdentifierMatching
@@ -372,6 +372,38 @@ class MeetingImport(TableImport):
                     created.append(person)
         self.record_versions(created)
 
+    def fresh_participants(self, pending):
+        """The row's participants as unsaved records (the people it names created by ``create_people``)."""
+        return [
+            Participant(
+                meeting_id=pending.obj.pk,
+                person_id=person.pk if isinstance(person, Person) else person,
+                organization_id=organization,
+                description=description,
+                role=role,
+                represented_country=country,
+                order=order,
+            )
+            for order, (person, organization, description, role, country) in enumerate(pending.extra["participants"])
+        ]
+
+    def proposed_inlines(self, pending):
+        """A proposed row's participants replace the meeting's: the stored ones removed, the row's added."""
+        if "participants" not in pending.extra:
+            return []
+        group = proposals.inline_rows(Participant, "meeting", [(None, p) for p in self.fresh_participants(pending)])
+        stored = self.participants.get(pending.obj.pk, [])
+        group["rows"] = [{"op": "delete", "pk": p.pk, "label": str(p)} for p in stored] + group["rows"]
+        return [group]
+
+    def write_pending_evidence(self, pendings):
+        """A proposed row's new outcomes are written pending (``_write_outcomes``); the people its participants
+        name and the register lacks are created (as drafts: the importer may not publish) for the proposal."""
+        self.create_people(pendings)
+        self.record_versions(
+            self._write_outcomes([(p.obj, p.extra["outcomes"], False) for p in pendings if "outcomes" in p.extra])
+        )
+
     def write_extra(self, pendings):
         self.create_people(pendings)
         stale, fresh, outcome_writes = [], [], []
@@ -379,20 +411,7 @@ class MeetingImport(TableImport):
             meeting = pending.obj
             if "participants" in pending.extra:
                 stale += [p.pk for p in self.participants.get(meeting.pk, [])] if not pending.is_new else []
-                fresh += [
-                    Participant(
-                        meeting_id=meeting.pk,
-                        person_id=person.pk if isinstance(person, Person) else person,
-                        organization_id=organization,
-                        description=description,
-                        role=role,
-                        represented_country=country,
-                        order=order,
-                    )
-                    for order, (person, organization, description, role, country) in enumerate(
-                        pending.extra["participants"]
-                    )
-                ]
+                fresh += self.fresh_participants(pending)
             if "outcomes" in pending.extra:
                 outcome_writes.append((meeting, pending.extra["outcomes"], pending.is_new))
         Participant.objects.filter(pk__in=stale).delete()

@@ -293,6 +293,13 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
                     changed.append(registration)
         return new, changed
 
+    def proposed_inlines(self, pending):
+        registrations = self.inline_group(Registration, "monument", pending.extra.get("registrations", ()))
+        return [registrations, self.proposed_identifiers(pending)]
+
+    def write_pending_evidence(self, pendings):
+        self.write_risk_listings(pendings)  # a new listing of a published monument is pending (build_risk_listing)
+
     def write_extra(self, pendings):
         new, changed = self.registrations_to_write(pendings)
         fields = ["number", "significance", "registered_on", "registered_precision"]

@@ -23,7 +23,11 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check every row and report, save nothing")
         parser.add_argument(
             "--user",
-            help="username the import is recorded under; their permissions apply (an Editor cannot publish)",
+            help=(
+                "username the import is recorded under; their permissions apply: an Editor cannot publish, and their "
+                "rows that change published records become proposals for a Publisher. Without --user the import is "
+                "the operator's and may publish"
+            ),
         )
         parser.add_argument("--source", type=int, help="id of a source every imported record cites")
         parser.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: its first)")
@@ -85,7 +89,11 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"… and {result.noted - len(noted)} more rows with notes")
         if result.counts[INVALID] > SHOWN_ERRORS:
             self.stderr.write(f"… and {result.counts[INVALID] - SHOWN_ERRORS} more invalid rows")
-        summary = ", ".join(f"{result.counts[k]} {k}" for k in ("new", "changed", "unchanged", "invalid"))
+        summary = ", ".join(
+            f"{result.counts[k]} {k}"
+            for k in ("new", "changed", "proposed", "unchanged", "invalid")
+            if k != "proposed" or result.counts[k]
+        )
         summary += f" in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s)"
         if result.has_errors:
             raise CommandError(f"Nothing imported: {summary}.")

@@ -161,6 +161,10 @@ class IdentifierColumns:
         pending.extra["identifiers"] = new
         return bool(new)
 
+    def proposed_identifiers(self, pending):
+        """The row's new identifiers as a proposal's inline rows (``heritage.transfer.proposing``)."""
+        return self.inline_group(self.identifier_model, self.identifier_field, pending.extra.get("identifiers", ()))
+
     def write_identifiers(self, pendings):
         """Insert the new identifiers of a written chunk, in one bulk insert."""
         field = f"{self.identifier_field}_id"
@@ -231,6 +235,9 @@ class IdentifierMatching(IdentifierColumns):
     def build_extra(self, raw, pending):
         changed = super().build_extra(raw, pending)
         return self.build_identifiers(raw, pending, self.row) or changed
+
+    def proposed_inlines(self, pending):
+        return [*super().proposed_inlines(pending), self.proposed_identifiers(pending)]
 
     def write_extra(self, pendings):
         super().write_extra(pendings)

@@ -29,11 +29,13 @@ from heritage.transfer.files import ImportFileError
 from heritage.transfer.pipeline import Pipeline
 from heritage.transfer.preview import RowPreview, header_key
 from heritage.transfer.process import collector_paused, quick_thread_switches
+from heritage.transfer.proposing import ProposedRows
 from heritage.transfer.relations import RelationLookup
 from heritage.transfer.results import (
     CHANGED,
     INVALID,
     NEW,
+    PROPOSED,
     UNCHANGED,
     Checked,
     ImportResult,
@@ -56,7 +58,7 @@ from heritage.transfer.values import (
 IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
 
 
-class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
+class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPreview):
     """Base class: subclasses set ``model``, ``key``, ``fields``, ``foreign_keys``, ``many_to_many``."""
 
     model = None
@@ -266,13 +268,17 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
                 checked.rows.append(RowResult(number, INVALID, key, self.as_written(exc.messages)))
                 continue
             status = NEW if pending.is_new else CHANGED if changed else UNCHANGED
+            if status == CHANGED and self.proposes(pending):
+                status = PROPOSED
             row = RowResult(number, status, key or format_value(getattr(pending.obj, self.key)))
             if self.notes:
                 row.notes = self.as_written(self.notes)
-            if status == CHANGED:
+            if status in (CHANGED, PROPOSED):
                 row.changes = [(self.written.get(c, c), old, new) for c, old, new in self.changes]
             checked.rows.append(row)
-            if status != UNCHANGED:
+            if status == PROPOSED:
+                checked.proposed.append(pending)
+            elif status != UNCHANGED:
                 checked.pendings.append(pending)
                 checked.numbers.append(number)
         self.stamp(checked.pendings)
@@ -298,22 +304,26 @@ class TableImport(Pipeline, SlugAllocation, RelationLookup, RowPreview):
     def _write_checked(self, checked, result):
         for row in checked.rows:
             result.add(row)
-        if not checked.pendings:
+        if not checked.pendings and not checked.proposed:
             return
         self.copies, self.versions = checked.copies, checked.versions
         self.writing = (checked.rows[0].number, checked.rows[-1].number)
         try:
             with transaction.atomic():
-                self.write(checked.pendings, search=checked.search)
+                if checked.pendings:
+                    self.write(checked.pendings, search=checked.search)
+                if checked.proposed:
+                    self.write_proposals(checked.proposed)
         except (DatabaseError, ValidationError) as exc:
             if isinstance(exc, DatabaseError) and self.connection_lost():
                 raise  # not the rows' fault: the import cannot go on (lost_connection_message)
+            first, last = (checked.numbers[0], checked.numbers[-1]) if checked.numbers else self.writing
             message = _("The database refused rows %(first)s–%(last)s: %(error)s") % {
-                "first": checked.numbers[0],
-                "last": checked.numbers[-1],
+                "first": first,
+                "last": last,
                 "error": str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__,
             }
-            result.add(RowResult(checked.numbers[0], INVALID, "", [message]))
+            result.add(RowResult(first, INVALID, "", [message]))
         self.writing = None
 
     def prepare(self, chunk):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db import models
 
 NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
+# A changed row of a published record from an importer who may not publish it: kept as a proposal, not written.
+PROPOSED = "proposed"
 PREVIEW_ROWS = 500  # rows kept for the preview table; the counts cover every row
 MAX_REPORTED_ERRORS = 1000
 
@@ -79,5 +81,6 @@ class Checked:
     pendings: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     search: list | None = None
+    proposed: list = field(default_factory=list)  # Pending rows to keep as proposals (``ProposedRows``)
     copies: dict = field(default_factory=dict)  # model -> CopyData of its new records (copy_ahead)
     versions: dict = field(default_factory=dict)  # model -> (pks, COPY lines of their versions without revision)
