@@ -83,6 +83,12 @@ def public_view(client, monument, source):
         )
         == 1,
         "stored": Monument.objects.get(pk=monument.pk).current_condition == "destroyed",
+        # The condition-change feed, the site search and the API.
+        "feed": "Razed, per imagery" in body(client.get("/monuments/conditions.atom"))
+        or "Destroyed" in body(client.get("/monuments/conditions.atom")),
+        "search": "Destroyed" in body(client.get("/search/", {"q": monument.name})),
+        "api": client.get(f"/api/v1/monuments/{monument.slug}/").json()["current_condition"] == "destroyed",
+        "api list": monument.slug in str(client.get("/api/v1/monuments/", {"condition": "destroyed"}).json()),
     }
 
 
