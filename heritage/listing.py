@@ -7,7 +7,6 @@ as ten thousand and one; the page says "more than 10,000" and pages past the cap
 import datetime
 import html
 import re
-import unicodedata
 
 from django import forms
 from django.core.paginator import Paginator
@@ -24,12 +23,7 @@ from django_countries import countries
 
 from heritage.facets import cached_facet_counts, label_with_counts
 from heritage.name_filters import did_you_mean, slug_query
-from heritage.search import SEARCH_MAX_LENGTH
-
-
-def clean_text(value):
-    """Control characters (NUL, escapes, line breaks…) become spaces; what people type is kept."""
-    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in (value or "")).split())
+from heritage.search import SEARCH_MAX_LENGTH, clean_text
 
 
 def filter_data(request):

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from heritage.search import SEARCH_MAX_LENGTH, normalize, query_terms, words
+from heritage.search import SEARCH_MAX_LENGTH, clean_text, normalize, query_terms, words
 from heritage.transliteration import word_keys
 
 # At most this many suggestions, and this many choices under "Did you mean".
@@ -101,7 +101,7 @@ class NameChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = str(value).strip()
+        text = clean_text(str(value))  # a NUL or an escape from a crafted address (the API reads no filter_data)
         # As the search box: a name is never longer, and the query stays bounded (Django's message, translated).
         MaxLengthValidator(SEARCH_MAX_LENGTH)(text)
         record, self.candidates = resolve(self.queryset, text)

@@ -43,6 +43,11 @@ normalize = fold
 SEARCH_MAX_LENGTH = 200
 
 
+def clean_text(value):
+    """Control characters (NUL, escapes, line breaks…) become spaces; what people type is kept."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in (value or "")).split())
+
+
 def words(text):
     """The normalised words of ``text``: what the SQLite search requires each match to contain."""
     return re.findall(r"\w+", normalize(text))

@@ -133,3 +133,10 @@ def test_a_name_longer_than_the_search_box_takes_is_refused_with_a_message(clien
     assert response.status_code == 200
     if shown:  # the map page draws no filter errors (its form is the list's, linked)
         assert "at most 200 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/meetings/", "/api/v1/monuments/", "/meetings/", "/monuments/"])
+def test_a_control_character_in_a_typed_name_is_no_server_error(client, url):
+    for name in ("topic", "person", "organization", "event", "place"):
+        response = client.get(url, {name: "Ðx\x00y\x1b"})
+        assert response.status_code in (200, 400), (url, name, response.status_code)
