@@ -283,15 +283,7 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
             self.copy_new(checked, Registration, new)
 
     def registrations_to_write(self, pendings):
-        new, changed = [], []
-        for pending in pendings:
-            for registration in pending.extra.get("registrations", ()):
-                if registration._state.adding:
-                    registration.monument_id = pending.obj.pk
-                    new.append(registration)
-                else:
-                    changed.append(registration)
-        return new, changed
+        return self.extra_to_write(pendings, "registrations", "monument_id")
 
     def proposed_inlines(self, pending):
         registrations = self.inline_group(Registration, "monument", pending.extra.get("registrations", ()))

@@ -113,14 +113,7 @@ class RiskListingColumns:
         return True
 
     def write_risk_listings(self, pendings):
-        new, changed = [], []
-        for pending in pendings:
-            for listing in pending.extra.get("risk_listings", ()):
-                if listing._state.adding:
-                    listing.monument_id = pending.obj.pk
-                    new.append(listing)
-                else:
-                    changed.append(listing)
+        new, changed = self.extra_to_write(pendings, "risk_listings", "monument_id")
         if not new and not changed:
             return
         review_fields = ["review_status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_reason"]

@@ -750,6 +750,20 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
     def write_extra(self, pendings):
         pass
 
+    @staticmethod
+    def extra_to_write(pendings, key, fk):
+        """The related rows a chunk's rows carry in ``pending.extra[key]`` (registrations, risk listings) as
+        ``(new, changed)``; the new ones are given their record's key (``fk``, an attname) first."""
+        new, changed = [], []
+        for pending in pendings:
+            for obj in pending.extra.get(key, ()):
+                if obj._state.adding:
+                    setattr(obj, fk, pending.obj.pk)
+                    new.append(obj)
+                else:
+                    changed.append(obj)
+        return new, changed
+
     def finish(self):
         pass
 
