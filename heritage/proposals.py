@@ -112,6 +112,16 @@ def _field_changes(stored, values, names):
     return changes
 
 
+def _added_row(model, fk, values, label):
+    """An inline row a change adds: the value of each of its fields in ``values`` (name -> value), its link to the
+    record (``fk``) left out."""
+    added = {}
+    for field in _proposable(model, values):
+        if field.name != fk:
+            added[field.name] = {"to": _raw(field, values[field.name]), "to_text": _text(field, values[field.name])}
+    return {"op": "add", "label": label, "values": added}
+
+
 def _inline_changes(formset):
     model, fk = formset.model, formset.fk.name
     evidence = issubclass(model, Reviewed)  # only its public rows are proposed: new ones are saved pending
@@ -131,12 +141,7 @@ def _inline_changes(formset):
     for form in [] if evidence else formset.extra_forms:
         if not form.has_changed() or (formset.can_delete and formset._should_delete_form(form)):
             continue
-        values = {}
-        for field in _proposable(model, form.cleaned_data):
-            if field.name != fk:
-                value = form.cleaned_data[field.name]
-                values[field.name] = {"to": _raw(field, value), "to_text": _text(field, value)}
-        rows.append({"op": "add", "label": str(form.instance), "values": values})
+        rows.append(_added_row(model, fk, form.cleaned_data, str(form.instance)))
     return {"model": model._meta.label_lower, "fk": fk, "rows": rows} if rows else None
 
 
@@ -166,8 +171,7 @@ def inline_rows(model, fk, rows):
     for stored, obj in rows:
         values = {field.name: getattr(obj, field.name) for field in fields}
         if stored is None:
-            added = {f.name: {"to": _raw(f, values[f.name]), "to_text": _text(f, values[f.name])} for f in fields}
-            group.append({"op": "add", "label": str(obj), "values": added})
+            group.append(_added_row(model, fk, values, str(obj)))
         elif changed := _field_changes(stored, values, list(values)):
             group.append({"op": "change", "pk": stored.pk, "label": str(stored), "fields": changed})
     return {"model": model._meta.label_lower, "fk": fk, "rows": group}
