@@ -183,6 +183,10 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
         self.load_record_identifiers(self.by_pk)
         self.prepare_risk_listings(chunk, self.by_pk)
 
+    def names_existing(self, raw):
+        registry, numbers = raw.get("registry"), registration_numbers(raw.get("registration_number"))
+        return any((registry, n) in self.numbers_taken for n in numbers) or super().names_existing(raw)
+
     def find_existing(self, raw):
         by_slug = super().find_existing(raw)
         holders = set()

@@ -1,7 +1,7 @@
 """The one bulk writer: new rows sent to PostgreSQL with ``COPY`` (through a staging table when they get their
-search vector on the way), shared by imports (``copy_insert``, ``copy_data``), reversion's versions
-(``copy_rows``, ``copy_text``) and the sample generator (``copy_rows``). Other databases: the functions return
-False and the caller inserts the usual way.
+search vector on the way), shared by imports (``copy_insert``, ``copy_data``, and ``copy_update`` for changed
+rows), reversion's versions (``copy_rows``, ``copy_text``) and the sample generator (``copy_rows``). Other
+databases: the functions return False and the caller writes the usual way.
 
 COPY's format here is CSV with ``\\N`` as null (``NULL``); text that reads as the marker cannot be sent (the
 functions say so rather than send it as a null).
@@ -12,7 +12,7 @@ import io
 import operator
 from dataclasses import dataclass
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 NULL = "\\N"
@@ -145,6 +145,46 @@ def copy_data(model, objects, search=None):
     if text is None:
         return None
     return CopyData(model, [f.column for f in fields], text, search is not None)
+
+
+def copy_update(model, objects, field_names):
+    """Write ``field_names`` of saved ``objects`` on PostgreSQL: their values go to a temporary table with COPY,
+    then one ``UPDATE … FROM`` it. Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field and
+    row, whose compiling took an import of 5,000 changed monuments 35 seconds of Python (issue 14).
+
+    Values are the objects' attributes as ``bulk_update`` takes them (no ``pre_save``). Returns False, having
+    written nothing, on other databases and when a value reads as COPY's null marker: then the caller uses
+    ``bulk_update``.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or not objects:
+        return False
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in field_names)]
+    converted = [(i, f) for i, f in enumerate(fields) if type(f) not in PLAIN_FIELDS]
+    values_of = operator.attrgetter(*[f.attname for f in fields])
+    rows = []
+    for obj in objects:
+        row = list(values_of(obj))
+        for i, model_field in converted:
+            row[i] = model_field.get_db_prep_save(row[i], connection=connection)
+        rows.append(row)
+    text = csv_text(rows)
+    if text is None:
+        return False
+    quote = connection.ops.quote_name
+    table, stage = quote(model._meta.db_table), quote(f"update_stage_{model._meta.db_table}")
+    columns = [quote(f.column) for f in fields]
+    assignments = ", ".join(f"{column} = s.{column}" for column in columns[1:])
+    with transaction.atomic(using=alias), connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(f"DROP TABLE IF EXISTS {stage}")  # its columns are this call's
+        cursor.execute(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        copy = f"COPY {stage} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        cursor.cursor.copy_expert(copy, io.StringIO(text))
+        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.{columns[0]} = s.{columns[0]}")
+    return True
 
 
 def reserve_ids(model, count):

@@ -71,6 +71,11 @@ class IdentifierColumns:
                 found.append((column, schemes[column].pk, value))
         return found
 
+    def names_existing(self, raw):
+        holders = self.identifier_holders
+        named = any((scheme_id, value) in holders for _column, scheme_id, value in self.row_identifiers(raw))
+        return named or super().names_existing(raw)
+
     def prepare_identifiers(self, chunk):
         """Before the chunk is checked: which record holds each identifier the chunk names (in a few queries).
         Returns the ids of those records, for the caller to load as existing records."""

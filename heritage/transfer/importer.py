@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from heritage.pagecache import invalidate as invalidate_cached_pages
 from heritage.transfer import versions
-from heritage.transfer.bulk import copy_insert
+from heritage.transfer.bulk import copy_insert, copy_update
 from heritage.transfer.exports import rows_in_a_transaction
 from heritage.transfer.files import ImportFileError
 from heritage.transfer.pipeline import Pipeline
@@ -330,7 +330,6 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         """Load, in a few queries, the existing records and related records this chunk refers to."""
         if self.copy_ahead:
             self.reserve(self.model, len(chunk))
-        self.prefetch_slugs(chunk)
         keys = [raw.get(self.key) for _number, raw in chunk if raw.get(self.key)]
         self.existing = self.load_existing(keys)
         self._m2m_cache = {}
@@ -370,6 +369,11 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
             model, lookup = self.foreign_keys[column]
             cache = self.lookup_cache.get((model, lookup), {})
             self.related_records(column, {cache[w] for w in wanted if w in cache})
+
+    def names_existing(self, raw):
+        """Whether the row names a record by a natural key (an identifier, a registration number) that
+        ``prepare()`` found: such a row is that record and needs no new slug (``prefetch_slugs``)."""
+        return False
 
     def load_existing(self, keys):
         return self.model._default_manager.in_bulk(keys, field_name=self.key) if keys else {}
@@ -735,7 +739,7 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         copied = bool(new) and copy_insert(model, new, search=search, data=data)
         if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
-        if changed:
+        if changed and not copy_update(model, changed, update_fields):
             model._default_manager.bulk_update(changed, update_fields, batch_size=1000)
         return search is not None and (copied or connections[router.db_for_write(model)].vendor != "postgresql")
 

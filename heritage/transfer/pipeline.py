@@ -28,9 +28,15 @@ class Pipeline:
         """True in the checking thread: caches hold all there is (``prepare()``), and no query may be made."""
         return self.checking_thread == threading.get_ident()
 
+    def prepared(self, chunk):
+        """``prepare()``, then which slugs the chunk's new rows would take (``prefetch_slugs``), now that the
+        records its rows name by natural keys are known."""
+        self.prepare(chunk)
+        self.prefetch_slugs(chunk)
+
     def _checked_in_turn(self, rows):
         while chunk := self._read_chunk(rows):
-            self.prepare(chunk)
+            self.prepared(chunk)
             yield self.check(chunk)
 
     def _checked_in_parallel(self, rows):
@@ -53,13 +59,13 @@ class Pipeline:
             chunk = self._read_chunk(rows)
             future = None
             if chunk:
-                self.prepare(chunk)
+                self.prepared(chunk)
                 future = pool.submit(check_then_read, chunk)
             while future is not None:
                 checked, chunk = future.result()
                 future = None
                 if chunk:
-                    self.prepare(chunk)
+                    self.prepared(chunk)
                     future = pool.submit(check_then_read, chunk)
                 yield checked  # written by the caller while the next chunk is checked
 

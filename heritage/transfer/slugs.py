@@ -29,7 +29,8 @@ def slugs_for_name(text):
 class SlugAllocation:
     """``TableImport``'s slugs: which a chunk's new rows would take (``prefetch_slugs``, in ``prepare()``), a slug
     a file gives (``claim_slug``) and a new one made from the name (``allocate_slug``). Uses the importer's
-    ``model``, ``pipelined``, ``slugs_taken`` (given in this import) and ``slugs_in_use`` (in the table)."""
+    ``model``, ``pipelined``, ``slugs_taken`` (given in this import), ``slugs_in_use`` (in the table) and
+    ``names_existing`` (a row that is an existing record needs no slug)."""
 
     @staticmethod
     def base_slug(text, fallback):
@@ -41,7 +42,11 @@ class SlugAllocation:
             return
         source = getattr(self.model, "slug_source", "name")
         fallback = self.model._meta.model_name  # as allocate_slug() makes them
-        bases = Counter(self.base_slug(raw.get(source, ""), fallback) for _n, raw in chunk if not raw.get("slug"))
+        bases = Counter(
+            self.base_slug(raw.get(source, ""), fallback)
+            for _n, raw in chunk
+            if not raw.get("slug") and not self.names_existing(raw)
+        )
         manager = self.model._default_manager
         self.slugs_in_use = set(manager.filter(slug__in=bases).values_list("slug", flat=True))
         if self.pipelined:
