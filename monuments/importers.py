@@ -285,6 +285,7 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
         new = self.registrations_to_write(checked.pendings)[0]
         if all(registration.monument_id for registration in new):  # their monuments have their keys
             self.copy_new(checked, Registration, new)
+        self.copy_new_identifiers(checked)
 
     def registrations_to_write(self, pendings):
         return self.extra_to_write(pendings, "registrations", "monument_id")

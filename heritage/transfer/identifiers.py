@@ -83,10 +83,13 @@ class IdentifierColumns:
             header = getattr(self, "header", set())
             self.identifier_columns_in_file = [c for c in self.identifier_columns() if c in header]
             self.identifiers_in_file = {}
-        wanted = {}
+        wanted, cells = {}, 0
         for _number, raw in chunk:
             for _column, scheme_id, value in self.row_identifiers(raw):
                 wanted.setdefault(scheme_id, set()).add(value)
+                cells += 1
+        if self.copy_ahead:
+            self.reserve(self.identifier_model, cells)
         self.identifier_holders = {}
         if wanted:
             condition = Q()
@@ -160,7 +163,8 @@ class IdentifierColumns:
                 )
                 continue
             self.identifiers_in_file[key] = number
-            new.append(self.instantiate(self.identifier_model, scheme_id=scheme_id, value=value))
+            scheme = self.schemes_by_code()[column]  # the object: a version names it (str())
+            new.append(self.instantiate(self.identifier_model, scheme=scheme, value=value))
         if errors:
             raise RowError(errors)
         pending.extra["identifiers"] = new
@@ -170,17 +174,23 @@ class IdentifierColumns:
         """The row's new identifiers as a proposal's inline rows (``heritage.transfer.proposing``)."""
         return self.inline_group(self.identifier_model, self.identifier_field, pending.extra.get("identifiers", ()))
 
+    def identifiers_to_write(self, pendings):
+        """The chunk's new identifiers, given their record's key."""
+        return self.extra_to_write(pendings, "identifiers", f"{self.identifier_field}_id")[0]
+
+    def copy_new_identifiers(self, checked):
+        """In the checking thread (``copy_ahead``): the COPY text and versions of the chunk's new identifiers,
+        once their records have keys (a new record's is reserved; see ``copy_new_extra``)."""
+        new = self.identifiers_to_write(checked.pendings)
+        if all(getattr(identifier, f"{self.identifier_field}_id") for identifier in new):
+            self.copy_new(checked, self.identifier_model, new)
+
     def write_identifiers(self, pendings):
-        """Insert the new identifiers of a written chunk, in one bulk insert."""
-        field = f"{self.identifier_field}_id"
-        new = []
-        for pending in pendings:
-            for identifier in pending.extra.get("identifiers", ()):
-                setattr(identifier, field, pending.obj.pk)
-                new.append(identifier)
-        if new:
-            self.identifier_model.objects.bulk_create(new, batch_size=1000)
-        return new
+        """Insert the new identifiers of a written chunk in one bulk write, each with its version in the import's
+        revision, as the admin's inline would keep it (reverting the record restores them)."""
+        new = self.identifiers_to_write(pendings)
+        self.write_objects(self.identifier_model, new, [], [], data=self.copies.get(self.identifier_model))
+        self.record_versions(new)
 
 
 class IdentifierMatching(IdentifierColumns):
@@ -243,6 +253,10 @@ class IdentifierMatching(IdentifierColumns):
 
     def proposed_inlines(self, pending):
         return [*super().proposed_inlines(pending), self.proposed_identifiers(pending)]
+
+    def copy_new_extra(self, checked):
+        super().copy_new_extra(checked)
+        self.copy_new_identifiers(checked)
 
     def write_extra(self, pendings):
         super().write_extra(pendings)

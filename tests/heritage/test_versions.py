@@ -61,3 +61,27 @@ def test_an_imported_record_s_version_has_the_fields_reversion_would_store(super
     [imported_data], [own_data] = json.loads(imported.serialized_data), json.loads(own.serialized_data)
     assert (imported_data["model"], imported_data["pk"]) == (own_data["model"], own_data["pk"])
     assert set(imported_data["fields"]) == set(own_data["fields"])
+
+
+def test_reverting_an_imported_monument_keeps_its_imported_identifiers_and_registrations(superuser):
+    """The import's revision holds a version of each identifier and registration it added, as the admin's inlines
+    would: reverting the monument to it (the admin's history, ``revert(delete=True)``) keeps them, and removes
+    only what was added after."""
+    kind = f.MonumentTypeFactory(name="Mosque", slug="mosque")
+    text = "".join(
+        csv_lines(
+            ["name", "monument_type", "registry", "registration_number", "wikidata"],
+            [["Juma Mosque", kind.slug, "State register", "4996-1; 4996-2", "Q4163052"]],
+        )
+    )
+    result = MonumentImport(user=superuser).run(read_rows(io.BytesIO(text.encode()), "x.csv"), dry_run=False)
+    assert result.committed, result.invalid
+    monument = Monument.objects.get(name="Juma Mosque")
+    f.RegistrationFactory(monument=monument, registry="Local list", number="7")  # added later, by hand
+    [imported] = Version.objects.get_for_object(monument)
+    imported.revision.revert(delete=True)
+    assert sorted(monument.registrations.values_list("registry", "number")) == [
+        ("State register", "4996-1"),
+        ("State register", "4996-2"),
+    ]
+    assert list(monument.identifiers.values_list("scheme__code", "value")) == [("wikidata", "Q4163052")]
