@@ -1,5 +1,7 @@
 """The monument list's filters; the list, the map, the map data and the exports all use this one FilterSet."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -63,6 +65,21 @@ def registered_counts(queryset):
     registered = Exists(Registration.objects.filter(monument=OuterRef("pk")))
     totals = queryset.aggregate(yes=Count("pk", filter=Q(registered)), all=Count("pk"))
     return {"yes": totals["yes"], "no": totals["all"] - totals["yes"]}.items()
+
+
+def risk_counts(queryset):
+    """Monuments of ``queryset`` on each choice of the risk filter, in one query: on any list now or before, on
+    one now, on each list (public listings only, as ``filter_risk`` reads them)."""
+    listings = RiskListing.objects.public().filter(monument__in=queryset.values("pk"))
+    slugs = [value for value, _label in risk_choices() if value not in (RISK_ANY, RISK_CURRENT)]
+    monuments = functools.partial(Count, "monument", distinct=True)
+    totals = listings.aggregate(
+        any=monuments(),
+        now=monuments(filter=current_condition()),
+        **{f"list{i}": monuments(filter=Q(risk_list__slug=slug)) for i, slug in enumerate(slugs)},
+    )
+    by_list = {slug: totals[f"list{i}"] for i, slug in enumerate(slugs)}
+    return {RISK_ANY: totals["any"], RISK_CURRENT: totals["now"], **by_list}.items()
 
 
 class MonumentFilterSet(django_filters.FilterSet):
@@ -157,6 +174,7 @@ class MonumentFilterSet(django_filters.FilterSet):
             .order_by()
         ),
         "registered": lambda qs: registered_counts(qs),
+        "risk": lambda qs: risk_counts(qs),
     }
 
     def filter_q(self, queryset, name, value):

@@ -1,12 +1,13 @@
 """Facet counts beside the list filters: each equals the rows the list shows when that choice is added."""
 
+import datetime
 import re
 
 import pytest
 from django.core.cache import cache
 
-from heritage.models import PublishStatus
-from monuments.models import Condition, Significance
+from heritage.models import PublishStatus, ReviewStatus
+from monuments.models import Condition, Monument, Significance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,14 @@ def monuments():
         if registered:
             f.RegistrationFactory(monument=m, significance=Significance.NATIONAL)
             f.RegistrationFactory(monument=m, significance=Significance.NATIONAL, registry="Other register")
+    # On lists of heritage at risk: one in force, one ended, one on two lists, one on a list only as a draft listing.
+    danger, watch = f.RiskListFactory(name="In danger"), f.RiskListFactory(name="Watch list")
+    listed = Monument.objects.order_by("pk")
+    f.RiskListingFactory(monument=listed[0], risk_list=danger)
+    f.RiskListingFactory(monument=listed[1], risk_list=danger, listed_until=datetime.date(2010, 1, 1))
+    f.RiskListingFactory(monument=listed[2], risk_list=danger)
+    f.RiskListingFactory(monument=listed[2], risk_list=watch, listed_until=datetime.date(2012, 1, 1))
+    f.RiskListingFactory(monument=listed[3], risk_list=watch, review_status=ReviewStatus.PENDING)
     # Drafts never count, whatever they match.
     for _ in range(3):
         draft = f.MonumentFactory(
@@ -80,6 +89,7 @@ def test_monument_counts_equal_the_rows_the_choice_shows(client, monuments, curr
         ("country", False),
         ("significance", False),
         ("registered", False),
+        ("risk", False),
     ]:
         counts = choice_counts(page, name)
         assert counts, name
@@ -109,7 +119,7 @@ def test_monument_counts_cost_a_fixed_number_of_queries(client, monuments, djang
         f.MonumentFactory(monument_type__name=f"Type {i}")
     cache.clear()
     # The list's own queries (7, tests/monuments/test_public.py) and one per facet, however many choices.
-    with django_assert_max_num_queries(7 + 5):
+    with django_assert_max_num_queries(7 + 6):
         client.get("/monuments/", {"condition": ["destroyed"]})
     with django_assert_max_num_queries(7):
         client.get("/monuments/", {"condition": ["destroyed"]})  # the counts are kept until the register changes

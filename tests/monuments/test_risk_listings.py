@@ -178,8 +178,8 @@ def test_record_page_budget_one_query_for_listings_none_without(client, listed, 
 
 
 def test_list_budget_with_the_risk_filter(client, listed, django_assert_max_num_queries):
-    # The list's 7 and 5 facets (tests/monuments/test_public.py), +1 to validate the list's slug.
-    with django_assert_max_num_queries(7 + 5 + 1):
+    # The list's 7 and 6 facets (tests/monuments/test_public.py); the list's slug is checked against the kept lists.
+    with django_assert_max_num_queries(7 + 6):
         response = client.get("/monuments/?risk=unesco-world-heritage-in-danger")
     assert response.status_code == 200 and "Walled City of Baku" in body(response)
 
