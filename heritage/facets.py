@@ -45,6 +45,12 @@ def cached_facet_counts(filterset, base_queryset, query_string):
     return kept_until_change(key, lambda: facet_counts(filterset, base_queryset), FACET_CACHE_SECONDS)
 
 
+def unfiltered_facet_counts(filterset_class, base_queryset):
+    """The facet counts of a list with no filter applied: the very entry its unfiltered page keeps (an empty clean
+    query string), so a count shown elsewhere, as on the home page, is what that list shows when it is chosen."""
+    return cached_facet_counts(filterset_class(None, queryset=base_queryset), base_queryset, "")
+
+
 def counted_label(label, count):
     """A choice's label with its count in the text itself, so a screen reader reads it: "Mosque (1,204)"."""
     return gettext("%(label)s (%(count)s)") % {"label": label, "count": intcomma(count)}

@@ -1,5 +1,7 @@
 """Diplomatic and cultural-cooperation meetings: who met whom, when, where, on what, with which outcomes."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
@@ -315,6 +317,10 @@ class MeetingQuerySet(PublishableQuerySet):
     def with_related(self):
         """Everything a list row shows, in a bounded number of queries."""
         return self.select_related("event", "place", "place__parent").prefetch_related("topics")
+
+    def in_last_years(self, years, today):
+        """The meetings dated from the first of January ``years - 1`` years before ``today``'s year on."""
+        return self.filter(date__gte=datetime.date(today.year - years + 1, 1, 1))
 
     def count_by_year(self):
         """(year, number of meetings) for these meetings, oldest first: one GROUP BY, read from the date index."""

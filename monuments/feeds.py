@@ -33,13 +33,7 @@ class ConditionChangeFeed(FilteredFeed):
         return self.with_query(reverse("monuments:monument_list"))
 
     def items(self):
-        monuments = self.filterset.qs.order_by().values("pk")
-        return (
-            ConditionAssessment.objects.public()
-            .filter(monument__in=monuments)
-            .select_related("monument", "source")
-            .order_by("-observed_on", "-id")[:FEED_SIZE]
-        )
+        return ConditionAssessment.objects.latest_reports(self.filterset.qs)[:FEED_SIZE]
 
     def item_title(self, item):
         return gettext("%(monument)s: %(condition)s, as reported by %(reporter)s") % {

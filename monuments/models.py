@@ -474,6 +474,16 @@ class RegistrationQuerySet(FirstPerMonumentQuerySet):
 
 
 class ConditionAssessmentQuerySet(ReviewedQuerySet, FirstPerMonumentQuerySet):
+    def latest_reports(self, monuments):
+        """The public assessments of ``monuments`` (a queryset), the latest observed first, with their monument and
+        source: what the condition feed and the home page list, each attributed. Walks the (observed, id) index."""
+        return (
+            self.public()
+            .filter(monument__in=monuments.order_by().values("pk"))
+            .select_related("monument", "source")
+            .order_by("-observed_on", "-id")
+        )
+
     def latest_by_monument(self, monument_ids, *fields):
         """The latest assessment of each monument: by observation date, then the one recorded last."""
         return self._first_by_monument(monument_ids, ("-observed_on", "-id"), fields)

@@ -7,10 +7,12 @@ from django.db.models import Avg, Count, Min, Prefetch
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from heritage.charts import timeline
+from heritage.facets import unfiltered_facet_counts
 from heritage.listing import CleanQueryMixin, FilteredListView, filter_data, filter_errors
 from heritage.transfer.exports import invalid_filters_response
 from monuments.filters import MonumentFilterSet
@@ -19,8 +21,10 @@ from monuments.linked_data import monument_json_ld
 from monuments.models import (
     MAP_CELL_MAX_ZOOM,
     MICRODEGREES,
+    Condition,
     MapCell,
     Monument,
+    MonumentType,
     Registration,
     map_cell_size,
 )
@@ -28,6 +32,36 @@ from monuments.models import (
 
 def published_monuments():
     return Monument.objects.published()
+
+
+def list_url(**params):
+    return reverse("monuments:monument_list") + "?" + urlencode(params)
+
+
+def register_facets():
+    """Published monuments by current condition, by type and by registration, each count with the address of its
+    list: the unfiltered list page's own facet counts (``heritage.facets``, the same cached entry), so each count is
+    the number of rows that list shows. Only choices with a published monument; the largest first."""
+    counts = unfiltered_facet_counts(MonumentFilterSet, published_monuments())  # MonumentListView.facet_queryset
+    labels = dict(Condition.choices)
+    by_condition = [
+        {"code": code, "label": labels[code], "n": n, "url": list_url(condition=code)}
+        for code, n in counts["condition"].items()
+        if n and code in labels
+    ]
+    types = MonumentType.objects.in_bulk([pk for pk, n in counts["type"].items() if n and pk is not None])
+    by_type = [
+        {"type": types[pk], "n": n, "url": list_url(type=types[pk].slug)}
+        for pk, n in counts["type"].items()
+        if pk in types
+    ]
+    return {
+        "by_condition": sorted(by_condition, key=lambda row: -row["n"]),
+        "by_type": sorted(by_type, key=lambda row: (-row["n"], row["type"].name)),
+        "registered": counts["registered"].get("yes", 0),
+        "not_registered": counts["registered"].get("no", 0),
+        "total": sum(row["n"] for row in by_condition),
+    }
 
 
 class MonumentListView(FilteredListView):

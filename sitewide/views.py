@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -24,7 +25,8 @@ from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Person
 from meetings.views import counterparts, meetings_chart
 from monuments.filters import MonumentFilterSet
-from monuments.models import Condition, ConditionAssessment, Monument, Registration, ReportedFigure
+from monuments.models import Condition, ConditionAssessment, Monument, ReportedFigure
+from monuments.views import register_facets
 from sitewide.forms import SearchForm
 
 # Counts over the whole register are GROUP BYs that cost up to a second at a million rows: they are kept until the
@@ -52,34 +54,12 @@ def headline_counts():
 
 
 def register_counts():
-    """What the register documents: published monuments by current condition, by type, by registration."""
-
-    def compute():
-        published = Monument.objects.published().order_by()
-        labels = dict(Condition.choices)
-        by_condition = [
-            {"code": row["current_condition"], "label": str(labels.get(row["current_condition"])), "n": row["n"]}
-            for row in published.values("current_condition").annotate(n=Count("id")).order_by("-n")
-        ]
-        by_type = list(
-            published.values("monument_type__name", "monument_type__slug").annotate(n=Count("id")).order_by("-n")
-        )
-        registered = (
-            published.annotate(is_registered=Exists(Registration.objects.filter(monument=OuterRef("pk"))))
-            .values("is_registered")
-            .annotate(n=Count("id"))
-        )
-        by_registration = {bool(row["is_registered"]): row["n"] for row in registered}
-        return {
-            "assessments_by_year": assessments_by_year(labels),
-            "by_condition": by_condition,
-            "by_type": by_type,
-            "registered": by_registration.get(True, 0),
-            "not_registered": by_registration.get(False, 0),
-            "total": sum(row["n"] for row in by_condition),
-        }
-
-    return kept_until_change("register-counts", compute, COUNTS_CACHE_SECONDS)
+    """What the register documents: published monuments by current condition, by type, by registration (the
+    monument list's facet counts, monuments.views.register_facets), and its assessments by year observed."""
+    by_year = kept_until_change(
+        "assessments-by-year", lambda: assessments_by_year(dict(Condition.choices)), COUNTS_CACHE_SECONDS
+    )
+    return {**register_facets(), "assessments_by_year": by_year}
 
 
 def assessments_by_year(labels):
@@ -129,6 +109,20 @@ def figure_filters(figure):
     return params
 
 
+HOME_ASSESSMENTS = 5
+HOME_CHART_YEARS = 10
+
+
+def recent_meetings_by_year(years):
+    """(year, published meetings) over the last ``years`` calendar years, kept until the register changes."""
+    today = timezone.localdate()
+    return kept_until_change(
+        f"meetings-by-year:last-{years}:{today.year}",
+        Meeting.objects.published().in_last_years(years, today).count_by_year,
+        COUNTS_CACHE_SECONDS,
+    )
+
+
 class HomeView(TemplateView):
     template_name = "sitewide/home.html"
 
@@ -138,6 +132,12 @@ class HomeView(TemplateView):
         context["latest_meetings"] = Meeting.objects.published().with_related().order_by("-date", "title")[:5]
         context["recent_monuments"] = Monument.objects.published().as_items().order_by("-updated_at")[:5]
         context["figures"] = figures_with_counts(limit=3)
+        context["register"] = register_facets()
+        context["latest_assessments"] = ConditionAssessment.objects.latest_reports(Monument.objects.published())[
+            :HOME_ASSESSMENTS
+        ]
+        context["chart_years"] = HOME_CHART_YEARS
+        context["meetings_chart"] = meetings_chart(recent_meetings_by_year(HOME_CHART_YEARS))
         return context
 
 
