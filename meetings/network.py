@@ -30,7 +30,13 @@ FIELDS = ("person", "organization")
 
 
 def short(text, limit=LABEL_CHARS):
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """(the beginning of ``text`` shown, whether it was cut): the cut is marked apart, so that what is shown stays
+    part of the link's accessible name."""
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    # At a word's end where there is one: a word cut in two is not part of the name as a reader hears it.
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-–"), True
 
 
 def meeting_network(meetings, field):
@@ -62,7 +68,8 @@ def meeting_network(meetings, field):
             "record": record,
             "rank": index,
             "name": name,
-            "label": short(name),
+            "label": short(name)[0],
+            "cut": short(name)[1],
             "count": n,
             "x": round(centre + RADIUS * cos, 1),
             "y": round(centre + RADIUS * sin, 1),
