@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -462,6 +462,35 @@ class ParticipantQuerySet(models.QuerySet):
                 last=models.Max("meeting__date__year"),
             )
             .order_by("-meetings", field)[:limit]
+        )
+
+    def shown_as(self, field):
+        """The visible participants that show a published ``field`` ("person" or "organization")."""
+        return self.visible().filter(**{f"{field}__status": PublishStatus.PUBLISHED})
+
+    def most_present(self, field, meetings, limit):
+        """(id, meetings) of the ``limit`` values of ``field`` present at most of ``meetings`` (a queryset of ids),
+        most first. One grouped query, bounded by those meetings."""
+        return list(
+            self.shown_as(field)
+            .filter(meeting__in=meetings)
+            .values_list(field)
+            .annotate(meetings=models.Count("meeting", distinct=True))
+            .order_by("-meetings", field)[:limit]
+        )
+
+    def pairs_among(self, field, meetings, among):
+        """(a, b, shared meetings) for every two of ``among`` (ids of ``field``) who were both visible at one of
+        ``meetings``, ``a < b``, most shared first: one grouped query, a self-join of the participants restricted to
+        those meetings and those records."""
+        present = self.shown_as(field).filter(meeting__in=meetings, **{f"{field}__in": among})
+        other = f"meeting__participants__{field}"
+        # One filter() call: both conditions apply to the same joined participant.
+        return list(
+            present.filter(meeting__participants__in=present.values("pk"), **{f"{other}__gt": F(field)})
+            .values_list(field, other)
+            .annotate(meetings=models.Count("meeting", distinct=True))
+            .order_by("-meetings", field, other)
         )
 
 

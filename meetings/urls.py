@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/export.json", exports.export_json, name="export_json"),
     path("meetings/calendar.ics", meeting_calendar, name="meeting_calendar"),
     path("meetings/export.popolo.json", export_popolo, name="export_popolo"),
+    path("meetings/network/", views.MeetingNetworkView.as_view(), name="meeting_network"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -3,20 +3,23 @@
 import hashlib
 
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_countries.fields import Country
 
 from heritage.charts import bar_chart, by_period
 from heritage.identifiers import prefetch_identifiers
-from heritage.listing import FilteredListView
+from heritage.listing import CleanQueryMixin, FilteredListView, applied_filters, clean_address, clean_query, filter_data
+from heritage.name_filters import slug_query
 from heritage.pagecache import kept_until_change
 from meetings import linked_data
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Participant, Person, Topic
+from meetings.network import FIELDS, meeting_network
 from monuments.models import Monument, ReportedFigure
 
 RELATED_LIMIT = 100
@@ -57,6 +60,57 @@ class MeetingListView(FilteredListView):
         counts = kept_until_change(key, self.get_filterset().qs.count_by_year, timeout=3600)
         context["by_year"] = meetings_chart(counts)
         return context
+
+
+class MeetingNetworkView(CleanQueryMixin, TemplateView):
+    """Who met whom among the meetings the list's filters select (``meetings.network``), by person (``by=person``,
+    the default) or by organization (``by=organization``). Invalid values are ignored and the page says so."""
+
+    template_name = "meetings/meeting_network.html"
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = MeetingFilterSet(filter_data(request), queryset=published_meetings())
+        # As on the list: a name typed for a person or organization that fits one record redirects to its slug.
+        query = slug_query(self.filterset, request.GET)
+        if query is not None:
+            return HttpResponseRedirect(clean_address(request.path, query))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by = self.request.GET.get("by", "person")
+        context["invalid_by"] = by if by not in FIELDS else None
+        field = by if by in FIELDS else "person"
+        filterset = self.filterset
+        context["network"] = meeting_network(filterset.qs, field)
+        context["applied_filters"] = applied_filters(filterset, self.request)
+        context["filter_errors"] = [
+            (filterset.form[name].label, error) for name, errors in filterset.form.errors.items() for error in errors
+        ]
+        # The list's filters without "by" and without any value that was ignored, for the links out of the page.
+        query = self.request.GET.copy()
+        for name in ["by", "page", *filterset.form.errors]:
+            query.pop(name, None)
+        context["list_query"] = clean_query(query).urlencode()
+        context["switch_query"] = {name: clean_query(self.query_with(query, by=name)).urlencode() for name in FIELDS}
+        for edge in context["network"]["edges"]:
+            for end in ("first", "second"):
+                edge[end]["list_url"] = self.list_url(query, field, edge[end]["record"])
+        return context
+
+    @staticmethod
+    def query_with(query, **values):
+        query = query.copy()
+        for name, value in values.items():
+            query[name] = value
+        return query
+
+    def list_url(self, query, field, record):
+        return (
+            reverse("meetings:meeting_list")
+            + "?"
+            + clean_query(self.query_with(query, **{field: record.slug})).urlencode()
+        )
 
 
 class MeetingDetailView(DetailView):
@@ -100,6 +154,12 @@ def counterparts(field, meetings, excluded):
     return [(records[pk], n, first, last) for pk, n, first, last in rows]
 
 
+def network_url(name, value, by="person"):
+    """The network of the meetings the list finds for ``name=value`` (``MeetingNetworkView``)."""
+    query = {name: value, **({"by": by} if by != "person" else {})}
+    return reverse("meetings:meeting_network") + "?" + urlencode(query)
+
+
 class RelatedMeetingsView(DetailView):
     """A published record's page listing its published meetings, newest first, with a link to all of them, and
     (``counterpart_field``) who met it most often."""
@@ -137,6 +197,7 @@ class RelatedMeetingsView(DetailView):
         context["by_year"] = meetings_chart(self.meetings_for(self.object).count_by_year())
         if self.counterpart_field:
             context["counterparts"] = counterparts(self.counterpart_field, self.meetings_for(self.object), self.object)
+            context["network_url"] = network_url(self.filter_param, self.object.slug, by=self.counterpart_field)
         return context
 
 

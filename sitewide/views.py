@@ -23,7 +23,7 @@ from heritage.name_filters import matching
 from heritage.pagecache import kept_until_change
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Person
-from meetings.views import counterparts, meetings_chart
+from meetings.views import counterparts, meetings_chart, network_url
 from monuments.filters import MonumentFilterSet
 from monuments.models import Condition, ConditionAssessment, Monument, ReportedFigure
 from monuments.views import register_facets
@@ -262,6 +262,7 @@ class CountryDetailView(TemplateView):
         context["counterparts"] = counterparts(
             "represented_country", Meeting.objects.published().filter(represented), code
         )
+        context["network_url"] = network_url("country", code)
         context["monuments"], context["more_monuments"] = monuments[:RELATED_LIMIT], len(monuments) > RELATED_LIMIT
         context["meetings_url"] = reverse("meetings:meeting_list") + "?" + urlencode({"country": code})
         context["monuments_url"] = reverse("monuments:monument_list") + "?" + urlencode({"country": code})

@@ -128,6 +128,8 @@ PUBLIC_PAGES = {
     "figures": lambda c: reverse("heritage:figures"),
     "meeting list": lambda c: reverse("meetings:meeting_list"),
     "meeting list filtered": lambda c: reverse("meetings:meeting_list") + "?country=RS&topic=museum-cooperation",
+    "meeting network": lambda c: reverse("meetings:meeting_network"),
+    "meeting network by organization": lambda c: reverse("meetings:meeting_network") + "?by=organization",
     "meeting detail": lambda c: c.meeting.get_absolute_url(),
     "event": lambda c: c.event.get_absolute_url(),
     "person": lambda c: c.person.get_absolute_url(),

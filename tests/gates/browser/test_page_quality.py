@@ -63,7 +63,7 @@ def test_admin_pages_the_journeys_use_have_no_accessibility_violations(new_page,
     assert found == {}, "\n".join(f"{name}: {v}" for name, vs in found.items() for v in vs)
 
 
-@pytest.mark.parametrize("name", ["monument list", "monument detail"])
+@pytest.mark.parametrize("name", ["monument list", "monument detail", "meeting network"])
 def test_monument_pages_are_light_and_use_only_our_own_resources(page, network, name):
     content = build_content()
     f.MonumentFactory.create_batch(60, place=content.monument.place)  # a full list page and then some
