@@ -22,6 +22,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from heritage.search import SEARCH_MAX_LENGTH, clean_text, normalize, query_terms, words
 from heritage.transliteration import word_keys
@@ -74,6 +75,18 @@ def resolve(queryset, text):
     if len(exact) == 1:
         return exact[0], []
     return None, (exact or found)[:SUGGEST_LIMIT]
+
+
+def suggestions_status(records, text):
+    """What the combobox's live region says when suggestions arrive: how many, and how to choose one; or, when
+    none fit, the same message the filter gives on submit."""
+    if not records:
+        return NameChoiceField.default_error_messages["not_found"] % {"value": text}
+    return ngettext(
+        "%(count)s record matches: use the Up and Down arrow keys to choose it.",
+        "%(count)s records match: use the Up and Down arrow keys to choose one.",
+        len(records),
+    ) % {"count": len(records)}
 
 
 class NameInput(forms.TextInput):

@@ -19,7 +19,7 @@ from django_countries import countries
 from heritage.charts import bar_chart, by_period
 from heritage.listing import SEARCH_MAX_LENGTH, CappedPaginator, clean_text, filter_data
 from heritage.models import Source
-from heritage.name_filters import matching
+from heritage.name_filters import matching, suggestions_status
 from heritage.pagecache import kept_until_change
 from meetings.filters import MeetingFilterSet, participant_exists
 from meetings.models import Event, Meeting, Organization, Outcome, Person
@@ -324,11 +324,14 @@ SUGGESTED_FILTERS = {
 @require_GET
 def suggest(request, kind):
     """``/suggest/<kind>/?q=``: at most ten records of a name filter whose names fit ``q`` as the search reads it,
-    as JSON ``{"results": [{"value": slug, "label": name}]}`` for ``static/js/combobox.js``. A public page: the page
-    cache keeps it until the register changes, and it answers conditional requests."""
+    as JSON ``{"results": [{"value": slug, "label": name}], "status": text}`` for ``static/js/combobox.js``, which
+    reads ``status`` out in its live region (in the page's language: the address carries its prefix). A public
+    page: the page cache keeps it until the register changes, and it answers conditional requests."""
     if kind not in SUGGESTED_FILTERS:
         raise Http404
     filterset_class, name = SUGGESTED_FILTERS[kind]
     text = clean_text(request.GET.get("q", ""))[:SEARCH_MAX_LENGTH]
     records = matching(filterset_class.base_filters[name].queryset.all(), text)
-    return JsonResponse({"results": [{"value": record.slug, "label": str(record)} for record in records]})
+    results = [{"value": record.slug, "label": str(record)} for record in records]
+    status = suggestions_status(records, text) if text.strip() else ""
+    return JsonResponse({"results": results, "status": status})

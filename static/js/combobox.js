@@ -3,7 +3,8 @@
    aria-expanded, aria-controls naming a role=listbox popup, aria-activedescendant for the option in focus.
    Down/Up move through the options (and open the list), Enter picks the one in focus, Escape closes the list (or,
    when it is closed, clears the box), a click picks too. The suggestions come from /suggest/<kind>/?q= (at most
-   ten published records). A picked record is sent as its slug, so the address is the stable one at once; without
+   ten published records), one request per pause in typing, and only the latest answer is shown; a live region
+   reads out how many there are. A picked record is sent as its slug, so the address is the stable one at once; without
    this script the server resolves the typed name itself (heritage.name_filters). */
 (function () {
   "use strict";
@@ -27,6 +28,11 @@
     input.parentNode.insertBefore(wrapper, input);
     wrapper.appendChild(input);
     wrapper.appendChild(list);
+    // Read out when suggestions arrive (how many, how to choose; or that none fit), in the words the server sends.
+    var status = document.createElement("div");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    wrapper.appendChild(status);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -52,15 +58,25 @@
       }
     }
 
+    // Forget the suggestions asked for and not yet shown: a response that arrives after a later keystroke, a pick,
+    // Escape or leaving the box must not redraw or reopen the list.
+    function cancel() {
+      window.clearTimeout(timer);
+      request++;
+    }
+
     function pick(i) {
       var option = options[i];
+      cancel();
       picked = { value: option.dataset.value, label: option.textContent };
       input.value = option.textContent;
+      status.textContent = "";
       open(false);
     }
 
-    function show(results) {
+    function show(results, message) {
       list.textContent = "";
+      status.textContent = message && document.activeElement === input ? message : "";
       options = results.map(function (result, i) {
         var option = document.createElement("li");
         option.id = listId + "-" + i;
@@ -79,18 +95,23 @@
 
     function fetchSuggestions() {
       var text = input.value.trim();
-      var mine = ++request;
-      if (!text) { show([]); return; }
+      var mine = request;
       fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) { if (mine === request) { show(data.results || []); } })
+        .then(function (data) { if (mine === request) { show(data.results || [], data.status); } })
         .catch(function () { if (mine === request) { show([]); } });
     }
 
+    // One request per pause in typing, none for an empty box (its list just closes).
     input.addEventListener("input", function () {
       picked = null;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(fetchSuggestions, DELAY);
+      cancel();
+      focus(-1);  // typing puts the reader back in the box
+      if (input.value.trim()) {
+        timer = window.setTimeout(fetchSuggestions, DELAY);
+      } else {
+        show([]);
+      }
     });
 
     input.addEventListener("keydown", function (event) {
@@ -105,7 +126,10 @@
       } else if (event.key === "Enter" && expanded && active >= 0) {
         event.preventDefault();
         pick(active);
+      } else if (event.key === "ArrowLeft" || event.key === "ArrowRight" || event.key === "Home" || event.key === "End") {
+        focus(-1);  // the editing keys move the cursor in the box, and the pointer goes back to it
       } else if (event.key === "Escape") {
+        cancel();
         if (expanded) {
           event.preventDefault();
           open(false);
@@ -113,11 +137,12 @@
           event.preventDefault();
           input.value = "";
           picked = null;
+          show([]);
         }
       }
     });
 
-    input.addEventListener("blur", function () { open(false); });
+    input.addEventListener("blur", function () { cancel(); open(false); });
 
     // A picked record is sent by its slug; anything else typed is sent as it is, for the server to resolve.
     if (input.form) {

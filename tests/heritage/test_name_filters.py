@@ -105,8 +105,9 @@ def test_suggestions_are_published_records_whose_names_fit_at_most_ten(client, p
     assert "anar-secretov" not in {r["value"] for r in results}
     exact = client.get("/suggest/person/?q=Керимов").json()["results"]
     assert exact == [{"value": "anar-karimov", "label": "Anar Karimov"}]
-    assert client.get("/suggest/person/?q=Secretov").json() == {"results": []}
-    assert client.get("/suggest/person/?q=").json() == {"results": []}
+    nothing = "Nothing matches “Secretov”. Type a name, or the beginning of one, in any spelling."
+    assert client.get("/suggest/person/?q=Secretov").json() == {"results": [], "status": nothing}
+    assert client.get("/suggest/person/?q=").json() == {"results": [], "status": ""}
     assert client.get("/suggest/nobody/?q=anar").status_code == 404
 
 
@@ -122,6 +123,20 @@ def test_suggestions_for_topics_and_places_in_bounded_queries(client, django_ass
     with django_assert_max_num_queries(3):
         places = client.get("/suggest/place/?q=lankaran").json()["results"]
     assert len(places) == 10
+
+
+def test_suggestions_say_how_many_there_are_in_the_pages_language(client, people):
+    # What the combobox's live region reads out (static/js/combobox.js), from the address's language prefix.
+    assert client.get("/suggest/person/?q=anar").json()["status"] == (
+        "2 records match: use the Up and Down arrow keys to choose one."
+    )
+    assert client.get("/suggest/person/?q=karimov").json()["status"] == (
+        "1 record matches: use the Up and Down arrow keys to choose it."
+    )
+    assert client.get("/ru/suggest/person/?q=anar").json()["status"] == (
+        "2 записи подходят: выберите одну клавишами со стрелками вверх и вниз."
+    )
+    assert client.get("/az/suggest/person/?q=zzyzx").json()["status"].startswith("“zzyzx”")
 
 
 @pytest.mark.parametrize(
