@@ -13,7 +13,7 @@ from heritage.admin_mixins import (
     TrackedAdmin,
 )
 from heritage.admin_review import ReviewedAdminMixin, ReviewedInlineMixin
-from meetings.importers import MeetingImport, OrganizationImport, PersonImport
+from meetings.importers import EventImport, MeetingImport, OrganizationImport, PersonImport
 from meetings.models import (
     Event,
     EventIdentifier,
@@ -83,7 +83,8 @@ class OrganizationIdentifierInline(IdentifierInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(ImportExportAdminMixin, PublishableAdmin):
+    importer_class = EventImport
     inlines = [EventIdentifierInline]
     list_display = ("name", "short_name", "start_date", "end_date", "place", "organizer", "status")
     list_filter = ("status", "kind", HasSourceFilter)

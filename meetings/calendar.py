@@ -70,7 +70,7 @@ def _meeting_event(meeting, request):
 
 
 def _event_event(event_record, request):
-    start, end = date_span(event_record.start_date, DatePrecision.DAY, event_record.end_date)
+    start, end = date_span(event_record.start_date, event_record.date_precision, event_record.end_date)
     event = CalendarEvent()
     event.add("uid", f"event-{event_record.slug}@{request.get_host()}")
     event.add("dtstamp", event_record.updated_at)

@@ -1,4 +1,4 @@
-"""Workflows on meetings: importing people, organizations and meetings (with participants and outcomes)."""
+"""Workflows on meetings: importing people, organizations, events and meetings (with participants and outcomes)."""
 
 import re
 
@@ -13,10 +13,11 @@ from heritage.transfer.importer import TableImport
 from heritage.transfer.preview import Mentions
 from heritage.transfer.results import RowError
 from heritage.transfer.slugs import slugs_for_name
-from heritage.transfer.values import choice_value, format_value, parse_field, split_list
+from heritage.transfer.values import choice_value, format_value, parse_field, parse_partial_date, split_list
 from heritage.transliteration import fold
 from meetings.models import (
     Event,
+    EventIdentifier,
     FollowUp,
     Meeting,
     Organization,
@@ -99,6 +100,107 @@ class OrganizationImport(IdentifierMatching, TableImport):
         "country": gettext_lazy("ISO 3166 code, e.g. AZ"),
         **NAME_COLUMN_HELP,
     }
+
+
+# A file without a start_date column names an event by its name alone (``EventImport.natural_key``).
+ANY_DATE = object()
+
+
+class EventImport(IdentifierMatching, TableImport):
+    """Events (conferences, forums, visits) with their identifiers. A row is the event its identifier names; a row
+    without a slug, else, the event of the same name (case and diacritics aside) and start date, so that a file
+    without slugs imports twice without duplicates; only then is it a new event."""
+
+    model = Event
+    identifier_model = EventIdentifier
+    key = "slug"
+    fields = (
+        "name", "short_name", "kind", "start_date", "end_date", "date_precision", "url", "description", "status",
+        *NAME_COLUMNS,
+    )  # fmt: skip
+    partial_dates = {"start_date": "date_precision", "end_date": "date_precision"}
+    foreign_keys = {"place": (Place, "slug"), "organizer": (Organization, "slug")}
+    many_to_many = {"sources": (Source, "pk")}
+    required = ("name",)
+    chunk_size = 500
+    help = {
+        "slug": gettext_lazy(
+            "the event's identifier in addresses; leave blank for a new event, or to find it by name and start date"
+        ),
+        "start_date": gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
+        "end_date": gettext_lazy("the last day of an event of several days, written as the start date is"),
+        "place": gettext_lazy("the place it was held: slug or name"),
+        "organizer": gettext_lazy("the organization that held it: slug or name"),
+        "sources": gettext_lazy("ids of the sources that report the event"),
+        **NAME_COLUMN_HELP,
+    }
+
+    def prepare_natural_keys(self, chunk):
+        """The events bearing the names of the chunk's rows without a slug (``find_existing``)."""
+        if not hasattr(self, "natural_keys_in_file"):
+            self.natural_keys_in_file = {}  # (folded name, start date) -> the first row without a slug giving it
+        names = {raw["name"].strip() for _n, raw in chunk if raw.get("name", "").strip() and not raw.get(self.key)}
+        self.events_named = {}
+        if not names:
+            return set()
+        index = self.names_of(Event)
+        if index is not None:
+            for name in names:
+                self.events_named.setdefault(fold(name), set()).update(index.find(name))
+        else:  # a table too large to read whole for names: the names as written
+            for pk, name in Event._default_manager.filter(name__in=names).values_list("pk", "name"):
+                self.events_named.setdefault(fold(name), set()).add(pk)
+        return set().union(*self.events_named.values())
+
+    def natural_key(self, raw):
+        """``(folded name, start date)`` of a row, the start ``ANY_DATE`` in a file without that column; None when
+        the row has no name or its start date is not a date (``build`` says so)."""
+        name = raw.get("name", "").strip()
+        if not name:
+            return None
+        if "start_date" not in raw:
+            return fold(name), ANY_DATE
+        text = raw["start_date"]
+        partial = parse_partial_date(text)
+        try:
+            start = partial[0] if partial else self.parse(Event._meta.get_field("start_date"), text, "start_date")
+        except RowError:
+            return None
+        return fold(name), start
+
+    def find_existing(self, raw):
+        found = super().find_existing(raw)  # by identifier, then by slug
+        if raw.get(self.key) or (key := self.natural_key(raw)) is None:
+            return found
+        name = raw["name"].strip()
+        first = self.natural_keys_in_file.setdefault(key, self.row)
+        if first != self.row:
+            raise RowError([self.natural_key_message(name, key[1], first)])
+        if found is not None:
+            return found
+        same = [
+            self.by_pk[pk]
+            for pk in self.events_named.get(key[0], ())
+            if pk in self.by_pk and (key[1] is ANY_DATE or self.by_pk[pk].start_date == key[1])
+        ]
+        if len(same) > 1:
+            raise RowError([self.natural_key_message(name, key[1], None, sorted(e.slug for e in same))])
+        return same[0] if same else None
+
+    @staticmethod
+    def natural_key_message(name, start, row, slugs=()):
+        """An event row's name and start date given again in the file (at ``row``) or borne by several events."""
+        values = {"name": name, "row": row, "slugs": ", ".join(slugs)}
+        if slugs and start is ANY_DATE:
+            return _("name: “%(name)s” names several events (%(slugs)s); give the slug or the start_date of one.") % (
+                values
+            )
+        values["date"] = start.isoformat() if start not in (None, ANY_DATE) else _("no start date")
+        if slugs:
+            return _(
+                "name, start_date: “%(name)s” (%(date)s) names several events (%(slugs)s); give the slug of one."
+            ) % (values)
+        return _("name, start_date: “%(name)s” (%(date)s) is already in row %(row)s.") % values
 
 
 def _escape(text):

@@ -27,8 +27,8 @@ def event_json_ld(request, event):
         request,
         event,
         "Event",
-        startDate=partial_iso(event.start_date),
-        endDate=partial_iso(event.end_date),
+        startDate=partial_iso(event.start_date, event.date_precision),
+        endDate=partial_iso(event.end_date, event.date_precision),
         location=place(event.place),
         citation=citations(request, event.sources.all()),
     )

@@ -188,6 +188,9 @@ class Event(MultilingualName, MeetingRelation, SluggedMixin, Searchable, Publish
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices, default=EventKind.CONFERENCE)
     start_date = models.DateField(_("start date"), null=True, blank=True, db_index=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     place = models.ForeignKey(
         "heritage.Place", verbose_name=_("place"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -234,6 +237,11 @@ class Event(MultilingualName, MeetingRelation, SluggedMixin, Searchable, Publish
 
     def get_absolute_url(self):
         return reverse("meetings:event_detail", args=[self.slug])
+
+    @property
+    def date_display(self):
+        """ "28–30 September 2022", "May 2019", "1998" (``format_partial_date_range``); "" without a start."""
+        return format_partial_date_range(self.start_date, self.end_date, self.date_precision) if self.start_date else ""
 
     search_select_related = ("place", "organizer")
 

@@ -216,7 +216,7 @@ class IdentifierMatching(IdentifierColumns):
     def prepare(self, chunk):
         super().prepare(chunk)
         self.by_pk = {obj.pk: obj for obj in self.existing.values()}
-        named = self.prepare_identifiers(chunk) - set(self.by_pk)
+        named = (self.prepare_identifiers(chunk) | self.prepare_natural_keys(chunk)) - set(self.by_pk)
         if named:
             self.by_pk.update(self.model._default_manager.in_bulk(list(named)))
             for name in self.many_to_many:  # what the records named only by identifier link to already
@@ -227,6 +227,11 @@ class IdentifierMatching(IdentifierColumns):
                 for pk, other in links:
                     self._m2m_cache.setdefault(name, {}).setdefault(pk, set()).add(other)
         self.load_record_identifiers(self.by_pk)
+
+    def prepare_natural_keys(self, chunk):
+        """The ids of the records the chunk's rows may name by another natural key than an identifier, for
+        ``prepare`` to load with the rest (``EventImport``: name and start date). None here."""
+        return set()
 
     def find_existing(self, raw):
         by_key = super().find_existing(raw)

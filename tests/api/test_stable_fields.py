@@ -147,6 +147,7 @@ API = {
     "events": {
         "api_url",
         "description",
+        "date_precision",
         "end_date",
         "html_url",
         "kind",

@@ -1,7 +1,7 @@
-"""Identifier columns in the place, person and organization imports (issue 14), on the monument import's machinery
-(heritage.transfer.identifiers): a row matched by its identifier before its slug, so a file without slugs imports
-twice without duplicates; identifiers added; the staff export writes them back; a row whose slug and identifier
-name two records is refused naming both."""
+"""Identifier columns in the place, person, organization and event imports (issue 14), on the monument import's
+machinery (heritage.transfer.identifiers): a row matched by its identifier before its slug, so a file without
+slugs imports twice without duplicates; identifiers added; the staff export writes them back; a row whose slug and
+identifier name two records is refused naming both."""
 
 import pytest
 from django.core.management import call_command
@@ -9,8 +9,15 @@ from django.core.management import call_command
 from heritage.importers import PlaceImport
 from heritage.models import Place, PlaceIdentifier
 from heritage.transfer.files import read_rows
-from meetings.importers import OrganizationImport, PersonImport
-from meetings.models import Organization, OrganizationIdentifier, Person, PersonIdentifier
+from meetings.importers import EventImport, OrganizationImport, PersonImport
+from meetings.models import (
+    Event,
+    EventIdentifier,
+    Organization,
+    OrganizationIdentifier,
+    Person,
+    PersonIdentifier,
+)
 from tests import factories as f
 from tests.heritage.test_imports import export, run, write_csv
 
@@ -26,6 +33,7 @@ CASES = [
         ["UNESCO", "intergovernmental", "Q7809"],
     ),
     (PlaceImport, Place, PlaceIdentifier, ["name", "kind", "geonames"], ["Shusha", "settlement", "585156"]),
+    (EventImport, Event, EventIdentifier, ["name", "start_date", "wikidata"], ["Baku Global Forum", "2019", "Q1"]),
 ]
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from heritage.importers import PlaceImport, SourceImport
 from heritage.models import Place, PublishStatus, Source
-from meetings.importers import MeetingImport, OrganizationImport, PersonImport
-from meetings.models import Meeting, Organization, Person
+from meetings.importers import EventImport, MeetingImport, OrganizationImport, PersonImport
+from meetings.models import Event, Meeting, Organization, Person
 from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
 from monuments.models import ConditionAssessment, Monument, MonumentType
 from tests import factories as f
@@ -44,6 +44,13 @@ IMPORTS = {
         OrganizationImport,
         Organization,
         {"name": "A museum", "kind": "museum"},
+    ),
+    "events": (
+        "import_events",
+        "meetings_event",
+        EventImport,
+        Event,
+        {"name": "Baku Forum", "kind": "forum", "start_date": "2019-03"},
     ),
     "sources": ("import_sources", "heritage_source", SourceImport, Source, {"title": "A report", "author": "Me"}),
     "places": ("import_places", "heritage_place", PlaceImport, Place, {"name": "Qubadlı", "kind": "district"}),

@@ -14,8 +14,8 @@ from reversion.models import Version
 from heritage.importers import PlaceImport, SourceImport
 from heritage.models import Place, PublishStatus, Source
 from heritage.transfer.files import csv_lines, read_rows, write_xlsx
-from meetings.importers import MeetingImport, OrganizationImport, PersonImport
-from meetings.models import Meeting, Organization, Participant, Person
+from meetings.importers import EventImport, MeetingImport, OrganizationImport, PersonImport
+from meetings.models import Event, Meeting, Organization, Participant, Person
 from monuments.importers import AssessmentImport, MonumentImport, MonumentTypeImport
 from monuments.models import ConditionAssessment, Monument, MonumentType, Registration
 from tests import factories as f
@@ -185,6 +185,7 @@ def test_export_then_import_of_every_model_changes_nothing(demo, register, fmt):
         (MeetingImport, Meeting.objects.all()),
         (PersonImport, Person.objects.all()),
         (OrganizationImport, Organization.objects.all()),
+        (EventImport, Event.objects.all()),
         (SourceImport, Source.objects.all()),
         (PlaceImport, Place.objects.all()),
         (MonumentTypeImport, MonumentType.objects.all()),
@@ -452,6 +453,7 @@ def test_every_import_command_exists(tmp_path, demo):
         ("import_people", ["name"], ["Anar Karimov"]),
         ("import_organizations", ["name", "kind"], ["A museum", "museum"]),
         ("import_meetings", ["title", "date"], ["A meeting", "2024-01-01"]),
+        ("import_events", ["name", "start_date"], ["A forum", "2024"]),
     ]:
         call_command(name, write_csv(tmp_path, header, [row]), verbosity=0)
     assert Source.objects.filter(url="https://example.org/report").exists()
@@ -587,6 +589,7 @@ ADMIN_IMPORTS = [
     ("meetings", "meeting", MeetingImport, Meeting),
     ("meetings", "person", PersonImport, Person),
     ("meetings", "organization", OrganizationImport, Organization),
+    ("meetings", "event", EventImport, Event),
     ("heritage", "source", SourceImport, Source),
     ("heritage", "place", PlaceImport, Place),
     ("monuments", "monumenttype", MonumentTypeImport, MonumentType),
