@@ -1,9 +1,16 @@
-"""What every Atom feed of the register shares: entries that name their sources, and the filters of a list."""
+"""What every Atom feed of the register shares: entries that name their sources, and the filters of a list.
+
+Language: the feed's ``xml:lang`` is the reader's (Django's Feed writes the request's language): the register's
+own texts are in it. A record's name in an entry is the reader's language's where it has one (as on the pages);
+a text known to be in another language (a source's citation, a name in its original) is marked in the entry's
+HTML with its own ``lang``; vocabularies (a condition in ``<category term>``) are codes in every language."""
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from heritage.listing import filter_data, filter_errors
+from heritage.names import in_language
 from heritage.transfer.exports import invalid_filters_response
 
 
@@ -37,6 +44,13 @@ class FilteredFeed(Feed):
 
     def with_query(self, url):
         return url + (f"?{self.query}" if self.query else "")
+
+    @staticmethod
+    def source_html(source):
+        """A source's citation for an entry's HTML (as ``str(source)``), its title in a ``<span lang>`` when the
+        source is in another language (the date is written in the reader's)."""
+        parts = [escape(source.publisher), escape(source.published_display), in_language(source.title, source.language)]
+        return " — ".join(p for p in parts if p)
 
     def item_sources(self, sources):
         """The ``sources`` extra of an entry: (absolute address of the source's page, its citation) for each."""

@@ -807,9 +807,14 @@ class Place(MultilingualName, Searchable, Tracked):
         indexes = search_indexes("place")
 
     def __str__(self):
-        if self.parent_id and self.kind != PlaceKind.COUNTRY:
-            return f"{self.name}, {self.parent.name}"
+        if parent := self.shown_parent:
+            return f"{self.name}, {parent.name}"
         return self.name
+
+    @property
+    def shown_parent(self):
+        """The place this one lies in, where its name is given with it ("Shusha, Karabakh"); None for a country."""
+        return self.parent if self.parent_id and self.kind != PlaceKind.COUNTRY else None
 
     def clean(self):
         if self.pk and self.parent_id:

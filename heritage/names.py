@@ -158,9 +158,7 @@ def in_language(text, language, page=None):
     return conditional_escape(text)
 
 
-def name_html(record, language=None):
-    """The record's name for a heading or a link: the reader's, the original beside it (``{% record_name %}``)."""
-    page = language or page_language()
+def _own_name_html(record, page):
     names = displayed_names(record, page)
     first = in_language(*names[0], page=page)
     if len(names) == 1:
@@ -168,9 +166,30 @@ def name_html(record, language=None):
     return format_html('{} <span class="name-original">({})</span>', first, in_language(*names[1], page=page))
 
 
+def name_html(record, language=None):
+    """The record's name for a heading or a link: the reader's, the original beside it (``{% record_name %}``).
+    A place is followed by the place it lies in where ``str(place)`` names it ("Шуша (Şuşa), Карабах (Qarabağ)"),
+    each of the two in the reader's language."""
+    page = language or page_language()
+    html = _own_name_html(record, page)
+    if (parent := getattr(record, "shown_parent", None)) is not None:
+        return format_html("{}, {}", html, _own_name_html(parent, page))
+    return html
+
+
 def reader_name(record, language=None):
-    """The name as text, in the reader's language when it has one (a page title, an attribute)."""
-    return displayed_names(record, language)[0][0]
+    """The name as text, in the reader's language when it has one (a page title, an attribute); a place with the
+    place it lies in, as ``name_html``."""
+    text = displayed_names(record, language)[0][0]
+    if (parent := getattr(record, "shown_parent", None)) is not None:
+        return f"{text}, {displayed_names(parent, language)[0][0]}"
+    return text
+
+
+def reader_name_and_language(record, language=None):
+    """(the name in the reader's language or the original, the language it is written in; "" when unknown): for
+    a feed or a calendar, which carries one text and its language (Atom ``xml:lang``, iCalendar ``LANGUAGE``)."""
+    return displayed_names(record, language)[0]
 
 
 def alternative_names_html(record, language=None):

@@ -6,6 +6,11 @@ on that day; one known only to the month or the year spans that month or year (a
 2022", not one invented onto the 1st), says so first in its description, and carries ``X-HERITAGE-DATE-PRECISION``.
 Each meeting's description is attributed like its page: the summary is the register's own words, the sources
 follow. At most ``CALENDAR_SIZE`` meetings, newest first: narrow the filters for older ones.
+
+Language: the register's own texts (the calendar's name, the description's labels) are in the reader's language
+(``Content-Language``, ``LANGUAGE`` on the calendar's name); places, conferences and topics are named in the
+reader's language where they have a name in it, else in their original, each with the ``LANGUAGE`` it is
+written in (RFC 5545 3.2.10) where that is known; precisions and other vocabularies are codes in every language.
 """
 
 import datetime
@@ -17,6 +22,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from heritage.models import DatePrecision, format_partial_date, public_or_none
+from heritage.names import reader_name_and_language
 from heritage.transfer.exports import invalid_filters_response
 from meetings.exports import filtered_meetings
 
@@ -31,6 +37,22 @@ def date_span(start, precision, end=None):
         first = start.replace(day=1)
         return first, (first + datetime.timedelta(days=32)).replace(day=1)
     return start, (end or start) + datetime.timedelta(days=1)
+
+
+def _add_named(component, prop, record):
+    """``prop`` with the record's name in the reader's language (or its original) and that name's ``LANGUAGE``."""
+    text, language = reader_name_and_language(record)
+    component.add(prop, text, parameters={"LANGUAGE": language} if language else None)
+
+
+def _add_categories(component, topics):
+    """The topics' names, one CATEGORIES per language they are written in (RFC 5545 allows several)."""
+    by_language = {}
+    for topic in topics:
+        text, language = reader_name_and_language(topic)
+        by_language.setdefault(language, []).append(text)
+    for language, texts in by_language.items():
+        component.add("categories", texts, parameters={"LANGUAGE": language} if language else None)
 
 
 def _meeting_event(meeting, request):
@@ -61,10 +83,8 @@ def _meeting_event(meeting, request):
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a record of a meeting, not the subscriber's own time taken
     if meeting.place_id:
-        event.add("location", meeting.place.name)
-    topics = [topic.name for topic in meeting.topics.all()]
-    if topics:
-        event.add("categories", topics)
+        _add_named(event, "location", meeting.place)
+    _add_categories(event, meeting.topics.all())
     event.add("x-heritage-date-precision", meeting.date_precision)
     return event
 
@@ -74,13 +94,13 @@ def _event_event(event_record, request):
     event = CalendarEvent()
     event.add("uid", f"event-{event_record.slug}@{request.get_host()}")
     event.add("dtstamp", event_record.updated_at)
-    event.add("summary", event_record.name)
+    _add_named(event, "summary", event_record)
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("url", request.build_absolute_uri(event_record.get_absolute_url()))
     event.add("transp", "TRANSPARENT")
     if event_record.place_id:
-        event.add("location", event_record.place.name)
+        _add_named(event, "location", event_record.place)
     return event
 
 
@@ -97,7 +117,7 @@ def meeting_calendar(request):
     calendar.add("prodid", "-//heritage register//meetings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", gettext("Meetings — heritage register"))
+    calendar.add("x-wr-calname", gettext("Meetings — heritage register"), parameters={"LANGUAGE": get_language()})
     calendar.add("x-wr-caldesc", request.build_absolute_uri(reverse("meetings:meeting_list")))
     events = {}
     for meeting in meetings:

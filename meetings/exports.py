@@ -4,6 +4,7 @@ sources in a cell each."""
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from heritage.listing import filter_data, filter_errors
@@ -40,6 +41,9 @@ EXPORT_COLUMNS = [
     "updated_at",
     # Added after the first release: new columns go last, so a script reading by position keeps working.
     "end_date",
+    # The languages the event's and the place's names (the columns "event" and "place") are written in.
+    "event_name_language",
+    "place_name_language",
 ]
 
 
@@ -64,7 +68,9 @@ MEETING_FIELDS = (
     "event__name",
     "event__short_name",
     "event__status",
+    "event__name_language",
     "place__name",
+    "place__name_language",
     "place__kind",
     "place__parent_id",
     "place__parent__name",
@@ -200,6 +206,8 @@ def _export_row(m, url, participants, topics, outcomes, sources):
         "outcomes": " | ".join(outcomes),
         "sources": " | ".join(sources),
         "updated_at": m["updated_at"],
+        "event_name_language": m["event__name_language"] if event else "",
+        "place_name_language": m["place__name_language"] if place else "",
     }
 
 
@@ -229,6 +237,8 @@ def export_json(request):
     meta = {
         "generated_at": timezone.now(),
         "query": request.GET.urlencode(),
+        # The language of the note and of the outcomes' attributions; each name says its own (place_name_language…).
+        "language": get_language(),
         "note": _(
             "Accounts are as reported by the sources named with each meeting; each outcome names who states it and "
             "its sources (the meeting’s when it names none of its own). Summaries are the register’s own words."

@@ -39,7 +39,7 @@ class MeetingFeed(FilteredFeed):
             )
         sources = item.sources.all()
         if sources:
-            names = "; ".join(escape(str(source)) for source in sources)
+            names = "; ".join(self.source_html(source) for source in sources)
             parts.append(f"<p>{escape(gettext('Sources'))}: {names}</p>")
         else:
             parts.append(f"<p>{escape(gettext('No source recorded.'))}</p>")

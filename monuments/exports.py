@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from heritage.listing import filter_data, filter_errors
@@ -65,6 +66,9 @@ EXPORT_COLUMNS = [
     "risk_listings",
     # The name in each language and the language of the original name (heritage.names).
     *NAME_COLUMNS,
+    # The languages the type's and the place's names (the columns "type" and "place") are written in.
+    "type_name_language",
+    "place_name_language",
 ]
 # What ``export_rows`` reads: the monument's own row, in this order (unpacked by name there)…
 MONUMENT_FIELDS = (
@@ -85,6 +89,8 @@ MONUMENT_FIELDS = (
     "current_condition",
     "updated_at",
     *NAME_COLUMNS,
+    "monument_type__name_language",
+    "place__name_language",
 )
 # … and, per chunk of monuments, the latest assessment's fields and the first registration's, in column order.
 PROVENANCE_FIELDS = tuple(CONDITION_PROVENANCE.values())
@@ -128,7 +134,7 @@ def export_rows(queryset, request):
             built_approximate,
             current_condition,
             updated_at,
-            *names,
+            *names_and_languages,
         ) in chunk:
             point = point_for_public(latitude, longitude, sensitive)
             registration = first.get(pk)
@@ -152,7 +158,7 @@ def export_rows(queryset, request):
                 updated_at,
                 identifiers.get(pk),
                 listings.get(pk),
-                *names,
+                *names_and_languages,
             )
 
 
@@ -171,6 +177,8 @@ def _filtered_or_error(request):
 def _meta(request):
     return {
         "generated_at": timezone.now(),
+        # The language of the note below; each name says its own (name_language, type_name_language…).
+        "language": get_language(),
         "query": request.GET.urlencode(),
         "licence_note": _("Each condition is as reported by the source named with it; the register endorses none."),
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from heritage.feeds import FilteredFeed
+from heritage.names import reader_name
 from monuments.filters import MonumentFilterSet
 from monuments.models import ConditionAssessment, Monument
 
@@ -37,7 +38,7 @@ class ConditionChangeFeed(FilteredFeed):
 
     def item_title(self, item):
         return gettext("%(monument)s: %(condition)s, as reported by %(reporter)s") % {
-            "monument": item.monument.name,
+            "monument": reader_name(item.monument),
             "condition": item.get_condition_display(),
             "reporter": item.assessed_by,
         }
@@ -61,7 +62,7 @@ class ConditionChangeFeed(FilteredFeed):
         parts = [f"<p>{escape(facts)}</p>"]
         if item.description:
             parts.append(f"<p>{escape(item.description)}</p>")
-        parts.append(f"<p>{escape(gettext('Source'))}: {escape(str(item.source))}</p>")
+        parts.append(f"<p>{escape(gettext('Source'))}: {self.source_html(item.source)}</p>")
         return "".join(parts)
 
     def item_extra_kwargs(self, item):

@@ -22,6 +22,13 @@ def record_name(record):
     return names.name_html(record) if record else ""
 
 
+@register.simple_tag
+def in_language(text, language):
+    """``{% in_language source.title source.language %}``: the text, in a ``<span lang>`` when its language is
+    known and not the page's (``heritage.names.in_language``)."""
+    return names.in_language(text, language)
+
+
 @register.filter
 def reader_name(record):
     """``{{ monument|reader_name }}``: the name in the reader's language as text (a page title)."""

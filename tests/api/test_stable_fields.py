@@ -48,6 +48,8 @@ MONUMENT_CSV = [
     "name_ru",
     "name_es",
     "name_language",
+    "type_name_language",
+    "place_name_language",
 ]
 MEETING_CSV = [
     "slug",
@@ -66,6 +68,8 @@ MEETING_CSV = [
     "sources",
     "updated_at",
     "end_date",
+    "event_name_language",
+    "place_name_language",
 ]
 # The JSON and GeoJSON exports carry the CSV's fields (GeoJSON's coordinates are its geometry).
 MONUMENT_GEOJSON = set(MONUMENT_CSV) - {"latitude", "longitude"}
@@ -246,3 +250,69 @@ def test_the_geojson_export_keeps_its_properties(client, records):
 def test_the_api_records_keep_their_fields(client, records, resource):
     listed = client.get(f"/api/v1/{resource}/").json()["results"][0]
     assert set(listed) == API[resource]
+
+
+@pytest.fixture
+def coded(db):
+    """A monument and a meeting with a value of every vocabulary the machine-readable addresses carry."""
+    monument = f.MonumentFactory(slug="fort", religious_affiliation="islam", place=f.PlaceFactory(country="AZ"))
+    f.ConditionAssessmentFactory(monument=monument, condition="damaged", evidence_kind="satellite_imagery")
+    f.RegistrationFactory(monument=monument, significance="national")
+    meeting = f.MeetingFactory(
+        slug="talks",
+        format="bilateral",
+        date_precision="month",
+        event=f.EventFactory(name="Bakı Forumu", name_language="az"),
+        place=f.PlaceFactory(name="Belgrade", name_language="en", name_ru="Белград"),
+    )
+    f.ParticipantFactory(meeting=meeting, represented_country="RS")
+    return monument, meeting
+
+
+MONUMENT_CODES = {
+    "religious_affiliation": "islam",
+    "country": "AZ",
+    "current_condition": "damaged",
+    "condition_evidence": "satellite_imagery",
+    "condition_observed_precision": "day",
+    "registration_significance": "national",
+}
+MEETING_CODES = {"format": "bilateral", "date_precision": "month", "countries_represented": "RS"}
+# Names stay in their original, each with its language, whatever the reader's.
+MEETING_NAMES = {"event": "Bakı Forumu", "event_name_language": "az", "place": "Belgrade", "place_name_language": "en"}
+
+
+@pytest.mark.parametrize("language", ["en", "az", "ru", "es"])
+def test_vocabularies_are_the_same_codes_in_every_language(client, coded, language):
+    """Exports, feeds and the API give codes, never a translated label, whatever the reader's language; and each
+    download says the language of its own texts (Content-Language, the JSON's meta)."""
+    monument_csv = csv.DictReader(
+        io.StringIO(streamed(client, f"/{language}/monuments/export.csv").decode("utf-8-sig"))
+    )
+    assert {key: value for key, value in next(monument_csv).items() if key in MONUMENT_CODES} == MONUMENT_CODES
+    meeting_csv = csv.DictReader(io.StringIO(streamed(client, f"/{language}/meetings/export.csv").decode("utf-8-sig")))
+    row = next(meeting_csv)
+    assert {key: value for key, value in row.items() if key in MEETING_CODES | MEETING_NAMES} == {
+        **MEETING_CODES,
+        **MEETING_NAMES,
+    }
+    for url in [f"/{language}/monuments/export.json", f"/{language}/meetings/export.json"]:
+        response = client.get(url)
+        assert response["Content-Language"] == language, url
+        assert json.loads(b"".join(response.streaming_content))["meta"]["language"] == language, url
+    api = client.get("/api/v1/monuments/fort/", HTTP_ACCEPT_LANGUAGE=language).json()
+    assessment, registration = api["assessments"][0], api["registrations"][0]
+    assert (api["current_condition"], api["religious_affiliation"], api["country"]) == ("damaged", "islam", "AZ")
+    assert (assessment["condition"], assessment["evidence_kind"], registration["significance"]) == (
+        "damaged",
+        "satellite_imagery",
+        "national",
+    )
+    meeting = client.get("/api/v1/meetings/talks/", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert (meeting["format"], meeting["date_precision"]) == ("bilateral", "month")
+    atom = client.get(f"/{language}/monuments/conditions.atom").content.decode()
+    assert '<category term="damaged"' in atom
+    ical = client.get(f"/{language}/meetings/calendar.ics").content.decode()
+    assert "X-HERITAGE-DATE-PRECISION:month" in ical
+    popolo = json.loads(client.get(f"/{language}/meetings/export.popolo.json").content)
+    assert sorted(event["classification"] for event in popolo["events"]) == ["bilateral", "conference"]

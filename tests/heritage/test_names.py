@@ -95,6 +95,49 @@ def test_people_organizations_events_and_topics_show_their_names_in_the_readers_
     assert ">Анар Керимов <span" in body and ">Наследие <span" in body
 
 
+@pytest.fixture
+def shusha():
+    region = f.PlaceFactory(name="Qarabağ", name_language="az", name_ru="Карабах", kind="region")
+    return f.PlaceFactory(name="Şuşa", name_language="az", name_ru="Шуша", parent=region)
+
+
+SHUSHA_RU = (
+    'Шуша <span class="name-original">(<span lang="az">Şuşa</span>)</span>, '
+    'Карабах <span class="name-original">(<span lang="az">Qarabağ</span>)</span>'
+)
+
+
+def test_places_show_their_names_in_the_readers_language_as_other_records_do(client, shusha):
+    """A place and the place it lies in, each in the reader's language with the original beside it, on the
+    monument's page and list, the meeting's page and list and the event's page."""
+    f.MonumentFactory(slug="fort", name="Fort", name_language="en", place=shusha)
+    event = f.EventFactory(slug="forum", place=shusha)
+    meeting = f.MeetingFactory(place=shusha, event=event, title="Talks in Shusha")
+    for url in [
+        "/ru/monuments/fort/",
+        "/ru/monuments/",
+        "/ru" + meeting.get_absolute_url(),
+        "/ru/meetings/",
+        "/ru" + reverse("meetings:event_detail", args=["forum"]),
+    ]:
+        assert SHUSHA_RU in client.get(url).content.decode(), url
+    # The site search names its results as the lists do: the monument's English name marked as English.
+    assert '<span lang="en">Fort</span></a>' in client.get("/ru/search/", {"q": "Fort"}).content.decode()
+    # In the place's own language, the name alone, unmarked; in Spanish (no Spanish name) the original, marked.
+    assert ">Şuşa, Qarabağ</a>" in client.get("/az/monuments/fort/").content.decode()
+    spanish = '<span lang="az">Şuşa</span>, <span lang="az">Qarabağ</span>'
+    assert spanish in client.get("/es/monuments/fort/").content.decode()
+
+
+def test_a_place_in_russian_costs_no_more_queries(client, shusha):
+    f.MonumentFactory.create_batch(3, place=shusha)
+    with CaptureQueriesContext(connection) as english:
+        client.get("/en/monuments/")
+    with CaptureQueriesContext(connection) as russian:
+        body = client.get("/ru/monuments/").content.decode()
+    assert SHUSHA_RU in body and len(russian) == len(english)
+
+
 def test_every_name_finds_the_record(fortress):
     for query in ["Шушинская крепость", "Շուշիի", "Panahabad", "Shusha Fortress", "Şuşa"]:
         assert list(Monument.objects.search(query)) == [fortress], query

@@ -101,3 +101,23 @@ def test_the_calendar_costs_a_fixed_number_of_queries(client, meetings, django_a
         f.MeetingFactory(title=f"More talks {n}").sources.add(f.SourceFactory())
     with django_assert_max_num_queries(3):
         client.get("/meetings/calendar.ics")
+
+
+def test_names_are_in_the_readers_language_each_with_its_language(client, meetings):
+    """Under /ru/: the calendar's name in Russian, marked so; a place or topic with a Russian name given in it,
+    one without in its original with that language (RFC 5545 LANGUAGE); the precision a code."""
+    day, month, _year = meetings
+    day.place.name_language, day.place.name_ru = "en", "Мехико"
+    day.place.save()
+    topic = day.topics.get()
+    topic.name_language = "en"
+    topic.save()
+    response = client.get("/ru/meetings/calendar.ics")
+    assert response["Content-Language"] == "ru"
+    raw = response.content.decode().replace("\r\n ", "")
+    assert "X-WR-CALNAME;LANGUAGE=ru:" in raw
+    assert "LOCATION;LANGUAGE=ru:Мехико" in raw
+    assert "CATEGORIES;LANGUAGE=en:Cultural heritage" in raw
+    assert "SUMMARY:MONDIACULT 2022" in raw  # a name of unknown language carries no LANGUAGE
+    found = events(Calendar.from_ical(response.content))
+    assert str(found["meeting-consultations"]["X-HERITAGE-DATE-PRECISION"]) == "month"

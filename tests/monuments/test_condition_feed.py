@@ -87,3 +87,34 @@ def test_the_feed_costs_a_fixed_number_of_queries(client, reports, django_assert
         )
     with django_assert_max_num_queries(3):
         client.get("/monuments/conditions.atom")
+
+
+@pytest.mark.parametrize("prefix, accept", [("/ru", "en"), ("", "ru")])
+def test_a_russian_feed_declares_its_language_and_names_the_monument_in_russian(client, reports, prefix, accept):
+    """Under /ru/ or with Accept-Language ru: ``xml:lang="ru"`` on the feed, the monument's Russian name in the
+    title (as on its page), the source's citation marked with the source's own language, the condition a code."""
+    mosque, _church = reports
+    mosque.name_language, mosque.name_ru = "en", "Джума-мечеть"
+    mosque.save()
+    mosque.assessments.filter(condition="damaged").update(source=f.SourceFactory(title="Saha hesabatı", language="az"))
+    response = client.get(f"{prefix}/monuments/conditions.atom", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response["Content-Language"] == "ru"
+    body = response.content.decode()
+    assert '<feed xml:lang="ru" ' in body
+    feed = feedparser.parse(response.content)
+    entry = next(e for e in feed.entries if e.link.endswith("/monuments/juma-mosque/"))
+    assert entry.title.startswith("Джума-мечеть: ")
+    assert '<span lang="az">Saha hesabatı</span>' in entry.summary
+    assert [tag.term for tag in entry.tags] == ["damaged"]
+
+
+def test_the_meeting_feed_declares_its_language_and_marks_sources_in_another(client):
+    meeting = f.MeetingFactory(title="Talks")
+    meeting.sources.add(f.SourceFactory(title="Пресс-релиз", language="ru"), f.SourceFactory(title="Press release"))
+    for language in ["en", "az", "ru", "es"]:
+        response = client.get(f"/{language}/feeds/meetings/")
+        assert f'xml:lang="{language}"' in response.content.decode().split(">", 2)[1]
+        summary = feedparser.parse(response.content).entries[0].summary
+        # The title in the source's language, the date in the reader's.
+        marked = ' — <span lang="ru">Пресс-релиз</span>'
+        assert (marked in summary) == (language != "ru") and "Press release" in summary, language

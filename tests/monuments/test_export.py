@@ -56,20 +56,22 @@ HEADER = [
     "name_ru",
     "name_es",
     "name_language",
+    "type_name_language",
+    "place_name_language",
 ]
 
 
 @pytest.fixture
 def full_and_bare():
     """A monument with every column filled, and one with nothing but a name and a type."""
-    place = f.PlaceFactory(name="Ordubad", country="AZ")
+    place = f.PlaceFactory(name="Ordubad", name_language="az", country="AZ")
     full = f.MonumentFactory(
         name="Juma Mosque",
         name_language="en",
         name_az="Cümə məscidi",
         name_ru="Джума-мечеть",
         alternative_names="Friday Mosque\n=Jami",
-        monument_type=f.MonumentTypeFactory(name="Mosque"),
+        monument_type=f.MonumentTypeFactory(name="Mosque", name_language="en"),
         religious_affiliation="islam",
         place=place,
         latitude="38.905123",
@@ -149,6 +151,9 @@ def test_the_csv_export_pins_every_column(client, full_and_bare):
         "name_ru": "Джума-мечеть",
         "name_es": "",
         "name_language": "en",
+        # The languages of the type's and the place's names, as "name_language" is the name's.
+        "type_name_language": "en",
+        "place_name_language": "az",
     }
     assert rows[1] == {
         **dict.fromkeys(HEADER, ""),
@@ -202,6 +207,8 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "name_ru": "Джума-мечеть",
         "name_es": "",
         "name_language": "en",
+        "type_name_language": "en",
+        "place_name_language": "az",
     }
     assert bare_row == {
         **dict.fromkeys(HEADER),
@@ -217,7 +224,7 @@ def test_the_json_and_geojson_exports_pin_every_column(client, full_and_bare):
         "current_condition": "unknown",
         "registered": False,
         "updated_at": DjangoJSONEncoder().default(bare.updated_at),
-        **dict.fromkeys(["name_az", "name_en", "name_ru", "name_es", "name_language"], ""),
+        **dict.fromkeys(["name_az", "name_en", "name_ru", "name_es", "name_language", "type_name_language"], ""),
     }
     features = json.loads(body(client.get("/monuments/export.geojson")))["features"]
     assert [feature["geometry"] for feature in features] == [

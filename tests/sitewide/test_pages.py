@@ -209,3 +209,14 @@ def test_figures_show_documented_conditions_by_year_of_assessment(client):
         ("2023", ["1", "1", "2"]),
     ]
     assert 'id="assessments-by-year-title"' in text
+
+
+def test_a_sources_title_is_marked_with_the_sources_language(client):
+    """On its page and where a record cites it: the title in the source's language, the rest in the page's."""
+    source = f.SourceFactory(title="Шуша: отчёт", language="ru")
+    monument = f.MonumentFactory(slug="fort")
+    f.ConditionAssessmentFactory(monument=monument, source=source)
+    marked = '<span lang="ru">Шуша: отчёт</span>'
+    assert f"<h1>{marked}</h1>" in client.get(f"/en/sources/{source.pk}/").content.decode()
+    assert f">{marked}</a>" in client.get("/en/monuments/fort/").content.decode()
+    assert "<h1>Шуша: отчёт</h1>" in client.get(f"/ru/sources/{source.pk}/").content.decode()
