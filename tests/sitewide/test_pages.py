@@ -83,7 +83,7 @@ def test_search_too_long_gives_a_message(client, demo):
 
 def test_query_budgets(client, documented, django_assert_max_num_queries):
     # One figure here; the count per part of the page, and that it does not grow with rows: tests/sitewide/test_home.py.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         assert client.get("/").status_code == 200
     # Five kinds; on PostgreSQL each search is a bounded probe (≤ 1,001 ids, to decide on ranking) plus the rows.
     with django_assert_max_num_queries(12):
