@@ -157,8 +157,8 @@ def add_rows(n):
 
 def test_query_budget_is_bounded_and_the_same_whatever_the_number_of_rows(client, django_assert_max_num_queries):
     # Cold, with the page cache off (tests/conftest.py): the headline counts (3), three figures with their
-    # documented counts (1 + 2 each), the unfiltered list's six facet queries with the types and risk lists they name, the
-    # meetings per year, the latest assessments with their monument and source, the latest meetings and their
+    # documented counts (1 + 2 each), the unfiltered list's six facet queries with the types and risk lists they
+    # name, the meetings per year, the latest assessments with their monument and source, the latest meetings and their
     # topics, the recently changed monuments.
     add_rows(3)
     with django_assert_max_num_queries(HOME_BUDGET):
