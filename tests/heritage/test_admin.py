@@ -81,6 +81,7 @@ def event_data(**overrides):
         "slug": "culture-forum",
         "kind": "forum",
         "start_date": "2023-05-01",
+        "date_precision": "day",
         "end_date": "2023-05-03",
         "place": "",
         "organizer": "",

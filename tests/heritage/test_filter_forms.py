@@ -124,10 +124,10 @@ def test_list_query_budgets_do_not_grow_with_rows_or_depth(client, django_assert
         with django_assert_max_num_queries(9):
             assert "60 results." in body(client.get(url)), url
     # The count, the types offered, the page (conditions as sub-queries), its registrations, and on the first
-    # request of each filter set the five facets' counts (kept until the register changes); on the first request
+    # request of each filter set the six facets' counts (kept until the register changes); on the first request
     # the risk lists the filter offers (likewise kept).
     for url in ["/monuments/", "/monuments/?page=2", "/monuments/?country=IT&sort=-updated&page=2"]:
-        with django_assert_max_num_queries(4 + 5 + 1):
+        with django_assert_max_num_queries(4 + 6 + 1):
             assert "60 results." in body(client.get(url)), url
 
 

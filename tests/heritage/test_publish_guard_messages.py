@@ -15,8 +15,8 @@ REFUSED = "You may not publish or unpublish this record. Save it as draft or in 
 
 def event_form(**overrides):
     data = {"name": "Culture Forum", "short_name": "", "slug": "culture-forum", "kind": "forum",
-            "start_date": "2023-05-01", "end_date": "2023-05-03", "place": "", "organizer": "", "url": "",
-            "description": "", "status": "draft",
+            "start_date": "2023-05-01", "date_precision": "day", "end_date": "2023-05-03", "place": "",
+            "organizer": "", "url": "", "description": "", "status": "draft",
             "identifiers-TOTAL_FORMS": "0", "identifiers-INITIAL_FORMS": "0"}  # fmt: skip
     return {**data, **overrides}
 

@@ -188,8 +188,10 @@ def test_exports_and_api_carry_the_listings_after_the_earlier_columns(client, li
     from heritage.names import NAME_COLUMNS
 
     rows = {row["slug"]: row for row in csv_rows(client.get("/monuments/export.csv"))}
-    # Columns are only ever added at the end: the listings, then the names in several languages (issue 15).
-    assert list(rows["baku"])[-1 - len(NAME_COLUMNS) :] == ["risk_listings", *NAME_COLUMNS]
+    # Columns are only ever added at the end: the listings, the names in several languages, then the languages of
+    # the type's and the place's names (issue 15).
+    added = ["risk_listings", *NAME_COLUMNS, "type_name_language", "place_name_language"]
+    assert list(rows["baku"])[-len(added) :] == added
     assert rows["baku"]["risk_listings"] == "unesco-world-heritage-in-danger:2003/"
     assert rows["old-fortress"]["risk_listings"] == "historic-england-heritage-at-risk:1998-05/2009"
     assert rows["quiet"]["risk_listings"] == ""
