@@ -47,7 +47,9 @@ def csv_text(rows, search=None):
             return None
         lines.append([NULL if value is None else value for value in row] if None in row else row)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    # Lines end in CRLF so that the csv module quotes a field holding a bare carriage return (it quotes the
+    # characters of its line terminator): unquoted, COPY refuses it ("unquoted carriage return found in data").
+    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
     return buffer.getvalue()
 
 
