@@ -16,6 +16,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 NULL = "\\N"
+COPY_FROM = "COPY {} FROM STDIN WITH (FORMAT csv, NULL '\\N')"  # the table and its columns go in the braces
 # Field types whose attribute value goes to COPY as it is (``copy_data``); others go through Django's conversion.
 PLAIN_FIELDS = {
     models.BigAutoField,
@@ -60,7 +61,7 @@ def _send(connection, model, columns, text, search=False):
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     table = quote(model._meta.db_table)
-    copy = "COPY {} FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    copy = COPY_FROM
     # copy_expert is psycopg2's own: wrapped, its errors are Django's, as every other query's.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if not search:
@@ -183,8 +184,7 @@ def copy_update(model, objects, field_names):
         cursor.execute(
             f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
         )
-        copy = f"COPY {stage} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        cursor.cursor.copy_expert(copy, io.StringIO(text))
+        cursor.cursor.copy_expert(COPY_FROM.format(f"{stage} ({', '.join(columns)})"), io.StringIO(text))
         cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.{columns[0]} = s.{columns[0]}")
     return True
 
