@@ -25,23 +25,27 @@ HEADER = [
 ]
 
 
-def main(count, path, registrations=1, identifiers=False):
+GENERATED = "Generated monument "
+
+
+def main(count, path, registrations=1, identifiers=False, first=0):
+    """``count`` rows numbered from ``first`` (names, numbers and identifiers follow the number)."""
     rng = random.Random(7)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER + (["wikidata", "commons"] if identifiers else []))
-        for n in range(count):
+        for n in range(first, first + count):
             start = rng.randint(1100, 1900)
             if registrations == 1:
                 number = f"B-{n:07d}"
             else:
                 number = "; ".join(f"B-{n:07d}-{i}" for i in range(1, registrations + 1))
-            extra = [f"Q9{n:08d}", f"Generated monument {n}"] if identifiers else []
+            extra = [f"Q9{n:08d}", f"{GENERATED}{n}"] if identifiers else []
             writer.writerow(
                 [
-                    f"Generated monument {n}",
+                    f"{GENERATED}{n}",
                     rng.choice(["mosque", "church", "bridge", "mausoleum"]),
                     f"{rng.uniform(38.5, 41.8):.6f}",
                     f"{rng.uniform(44.8, 50.3):.6f}",

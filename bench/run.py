@@ -10,6 +10,7 @@ See bench/README.md. Measures in-process with Django's test client (server time,
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import platform
 import re
@@ -95,6 +96,8 @@ def sample_terms():
 def measure_pages(repeat):
     from django.test import Client
 
+    from bench.scale import scale_urls
+
     t = sample_terms()
     q = urlencode({"q": t["q"]})
     filtered = urlencode({"q": t["q"], "type": t["type"], "condition": t["condition"], "country": t["country"]})
@@ -113,6 +116,7 @@ def measure_pages(repeat):
         ("search", f"/search/?{q}"),
         ("map data", "/monuments/map/data.json?" + urlencode({"bbox": "40,30,50,45", "zoom": 6})),
         ("map data, whole world", "/monuments/map/data.json?" + urlencode({"bbox": "-180,-90,180,90", "zoom": 2})),
+        *scale_urls(t),
     ]
     client = Client()
     rows = []
@@ -451,7 +455,7 @@ def fmt(value, unit=""):
     return "—" if value is None else f"{value:,.1f}{unit}"
 
 
-def report(args, build, pages, export, baseline, load, readers=None, peer_results=None, copy_seconds=None):
+def report(args, build, pages, export, baseline, load, readers=None, peer_results=None, copy_seconds=None, extra=None):
     lines = [
         "# Benchmark results",
         "",
@@ -465,7 +469,8 @@ def report(args, build, pages, export, baseline, load, readers=None, peer_result
         lines += [
             f"generate_sample: {build['monuments_per_second']:,.0f} monuments/s including the index builds "
             f"({build.get('monuments_loaded_per_second', 0):,.0f}/s writing the rows), "
-            f"{build['meetings_per_second']:,.0f} meetings/s.",
+            f"{build['meetings_per_second']:,.0f} meetings/s"
+            + (f"; {build['seconds'] / 60:,.1f} minutes in all." if build.get("seconds") else "."),
             "",
         ]
     lines += ["| page | median ms | p95 ms | SQL queries | status |", "| --- | ---: | ---: | ---: | --- |"]
@@ -548,6 +553,7 @@ def report(args, build, pages, export, baseline, load, readers=None, peer_result
             f"against {copy_seconds:.2f} s, {export['seconds'] / copy_seconds:.2f}×.",
             "",
         ]
+    lines += scale_report(extra or {})
     if load:
         lines += [
             "gunicorn, 32 concurrent connections:",
@@ -561,6 +567,69 @@ def report(args, build, pages, export, baseline, load, readers=None, peer_result
             lines.append(f"| {what} | {r['rps']:,.0f} | {r['errors']} | {how} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def scale_report(extra):
+    """The API walk, the imports and the storage (bench/scale.py) as report lines."""
+    lines = []
+    walk = extra.get("walk")
+    if walk and walk.get("status") == 200:
+        lines += [
+            f"API walk by cursor (`/api/v1/monuments/`, pages of the largest limit): {walk['records']:,} records in "
+            f"{walk['pages']:,} pages, {walk['seconds']:.1f} s, **{walk['per_second']:,.0f} records/s**; the "
+            f"process's peak memory grew {walk['peak_grew_mb']:.1f} MB"
+            + ("" if walk["complete"] else f" (stopped at {walk['records']:,}, not the end)")
+            + ".",
+            "",
+        ]
+    for row in extra.get("imports") or []:
+        lines.append(
+            f"Import ({row['label']} file, {row['rows']:,} new rows, `import_monuments`): {row['seconds']:.1f} s, "
+            f"**{row['per_second']:,.0f} rows/s**; CPU: import {row['cpu_import']:.1f} s, "
+            f"PostgreSQL {row['cpu_database']:.1f} s.  "
+        )
+    store = extra.get("storage")
+    if store:
+        lines += [
+            "",
+            f"Database size: {store['database_bytes'] / 2**30:,.2f} GB. Largest tables:",
+            "",
+            "| table | rows (estimate) | table GB | indexes | index GB |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for t in store["tables"]:
+            lines.append(
+                f"| {t['table']} | {t['rows']:,} | {t['table_bytes'] / 2**30:.2f} | {t['indexes']} | "
+                f"{t['index_bytes'] / 2**30:.2f} |"
+            )
+        lines.append("")
+    return lines
+
+
+def write_json(path, args, build, pages, export, readers, peer_results, copy_seconds, extra, load):
+    """Every figure of the run, for bench/growth.py (runs at several sizes side by side)."""
+    _tasks, rows, summary = readers
+    data = {
+        "monuments": args.monuments, "meetings": args.meetings, "repeat": args.repeat, "machine": machine(),
+        "load_average": os.getloadavg(), "build": build, "pages": pages, "reader_rows": rows,
+        "reader_groups": summary,
+        "export": export, "copy_seconds": copy_seconds, "load": load,
+        "peer": peer_results and {k: v for k, v in peer_results.items() if k != "load"}, **extra,
+    }  # fmt: skip
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(data, indent=1, default=str))
+
+
+def build_record(build=None):
+    """The generate_sample rates of this database: written when the run builds it, read back with ``--reuse``."""
+    from django.db import connection
+
+    path = ROOT / "bench" / "out" / f"build-{connection.settings_dict['NAME']}.json"
+    if build is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(build))
+        return build
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def write_results(path, text):
@@ -579,6 +648,9 @@ def main(argv=None):
     parser.add_argument("--reuse", action="store_true", help="Keep existing sample data instead of rebuilding it.")
     parser.add_argument("--no-load", action="store_true", help="Skip the gunicorn load test.")
     parser.add_argument("--no-peer", action="store_true", help="Skip the side-by-side run against Datasette.")
+    parser.add_argument("--no-import", action="store_true", help="Skip the import of generated files.")
+    parser.add_argument("--walk-limit", type=int, default=None, help="Records the API walk reads at most.")
+    parser.add_argument("--json", help="Also write every figure to this JSON file (for bench/growth.py).")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
 
@@ -592,10 +664,15 @@ def main(argv=None):
     from sitewide.sample import delete_sample, generate_sample
 
     call_command("migrate", verbosity=0)
-    build = None
-    if not args.reuse:
+    from bench.scale import WALK_LIMIT, measure_api_walk, measure_import, storage
+
+    if args.reuse:
+        build = build_record()
+    else:
         delete_sample()
+        start = time.monotonic()
         build = generate_sample(args.monuments, args.meetings)
+        build = build_record({**build, "seconds": time.monotonic() - start})
     t, pages = measure_pages(args.repeat)
     tasks, *reader_rows = measure_readers(t, args.repeat)
     readers = (tasks, *reader_rows)
@@ -610,8 +687,13 @@ def main(argv=None):
         # the first two are answered from it every time, the walk mostly misses it on its first pass.
         targets = [f"/monuments/{t['monument']}/", "/monuments/", ("monument detail, 1,000 records", record_paths())]
         load = load_test(targets) + load_test(targets, page_cache_seconds=60)
-    text = report(args, build, pages, export, baseline, load, readers, peer_results, copy_seconds)
+    extra = {"walk": measure_api_walk(args.walk_limit or WALK_LIMIT), "storage": storage()}
+    # Last: the imports add draft monuments, which no page above shows but a later run's storage would count.
+    extra["imports"] = None if args.no_import else measure_import()
+    text = report(args, build, pages, export, baseline, load, readers, peer_results, copy_seconds, extra)
     write_results(Path(args.output), text)
+    if args.json:
+        write_json(args.json, args, build, pages, export, readers, peer_results, copy_seconds, extra, load)
     print(text)
     return text
 

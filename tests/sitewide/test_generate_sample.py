@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from heritage.models import Place, Source
 from meetings.models import Meeting, Person
-from monuments.models import ConditionAssessment, Monument
+from monuments.models import ConditionAssessment, Monument, Registration
 from sitewide.sample import SAMPLE_SOURCE_TITLE
 from tests import factories as f
 from tests.heritage.test_progress import Terminal
@@ -273,3 +273,42 @@ def test_benchmark_results_keep_the_sections_written_by_hand(tmp_path):
     results.write_text("# Benchmark results\n\nold table\n\n## Read this first\n\nwhy it changed\n")
     run.write_results(results, "# Benchmark results\n\nnew table\n")
     assert results.read_text() == "# Benchmark results\n\nnew table\n\n## Read this first\n\nwhy it changed\n"
+
+
+def test_benchmark_measures_the_api_imports_and_storage_and_puts_sizes_side_by_side(postgres_only, demo, tmp_path):
+    from argparse import Namespace
+
+    from bench import growth, run, scale
+
+    make_sample(monuments=200, meetings=50)
+    terms, pages = run.measure_pages(repeat=2)
+    by_label = {row["label"]: row for row in pages}
+    for label, _url in scale.scale_urls(terms):  # the API, the network, the chart pages: every one answers
+        assert by_label[label]["status"] == 200 and by_label[label]["queries"] > 0, label
+    walk = scale.measure_api_walk(page_size=40)
+    published = Monument.objects.published().count()
+    assert walk["complete"] and walk["records"] == published and walk["pages"] == -(-published // 40)
+    before = Monument.objects.count()
+    imports = scale.measure_import(rows=30)
+    assert [row["label"] for row in imports] == ["plain", "rich"] and all(row["per_second"] > 0 for row in imports)
+    assert Monument.objects.count() == before + 60 and Monument.objects.published().count() == published
+    assert Registration.objects.filter(number__endswith="-3", monument__name__startswith="Generated").count() == 30
+    storage = scale.storage()
+    assert "monuments_monument" in [t["table"] for t in storage["tables"]] and storage["database_bytes"] > 0
+    readers = ([], [], [{"group": "pair", "worst": pages[1], "worst_p95": pages[1], "met": True}])
+    extra = {"walk": walk, "storage": storage, "imports": imports}
+    for monuments in (200, 2000):
+        args = Namespace(monuments=monuments, meetings=50, repeat=2)
+        run.write_json(tmp_path / f"run-{monuments}.json", args, {"seconds": 60}, pages, {}, readers, None, 1.0,
+                       extra, None)  # fmt: skip
+    text = "\n".join(run.scale_report(extra))
+    assert f"{published:,} records" in text and "rows/s" in text and "| monuments_monument |" in text
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\ntable\n\n## Read this first\n\nwhy\n")
+    section = growth.main([str(tmp_path / "run-2000.json"), str(tmp_path / "run-200.json"), "--write", str(results)])
+    assert "| page | 200 | 2,000 | growth |" in section and "| API monument record |" in section
+    assert "| import, rich file, rows/s |" in section and "| pair |" in section
+    written = results.read_text()
+    assert written.index("table") < written.index(growth.HEADING) < written.index("## Read this first")
+    growth.main([str(tmp_path / "run-200.json"), "--write", str(results)])  # again: replaced, not added
+    assert results.read_text().count(growth.HEADING) == 1 and "why" in results.read_text()
