@@ -343,24 +343,41 @@ def run_load(paths, seconds, concurrency, port):
 
 
 def measure_copy(limit=100_000):
-    """Seconds for PostgreSQL to ``COPY`` out the export's columns for ``limit`` published monuments (the name,
-    type, place, country, coordinates, period, condition and the latest assessment's provenance, in the list's
-    order), read through psycopg2 as our export reads its rows: the floor an export in Python can approach."""
+    """Seconds for PostgreSQL to ``COPY`` out the export's columns for ``limit`` published monuments in the list's
+    order (every column of the CSV export: the latest public assessment's provenance, the first registration, the
+    identifiers and the public risk listings joined as the export joins them, the names in each language), read
+    through psycopg2 as our export reads its rows: the floor an export in Python can approach."""
     from django.db import connection
 
     sql = f"""
         COPY (
-            SELECT m.slug, m.name, m.alternative_names, t.name, m.religious_affiliation, p.name, p.country,
-                   m.latitude, m.longitude, m.built_from_year, m.built_to_year, m.current_condition,
-                   a.observed_on, a.observed_precision, a.assessed_by, a.evidence_kind, s.title, s.url, m.updated_at
+            SELECT m.slug, 'https://example.org/monuments/' || m.slug || '/', m.name, m.alternative_names, t.name,
+                   m.religious_affiliation, p.name, p.country,
+                   CASE WHEN m.location_sensitive THEN round(m.latitude, 1) ELSE m.latitude END,
+                   CASE WHEN m.location_sensitive THEN round(m.longitude, 1) ELSE m.longitude END,
+                   m.location_sensitive, m.built_from_year, m.built_to_year, m.built_approximate,
+                   m.current_condition,
+                   a.observed_on, a.observed_precision, a.assessed_by, a.evidence_kind, s.title, s.url,
+                   r.id IS NOT NULL, r.registry, r.number, r.significance, m.updated_at,
+                   (SELECT string_agg(sc.code || ':' || i.value, '; ' ORDER BY sc.code, i.value)
+                    FROM monuments_monumentidentifier i JOIN heritage_identifierscheme sc ON sc.id = i.scheme_id
+                    WHERE i.monument_id = m.id),
+                   (SELECT string_agg(l.slug || ':' || coalesce(k.listed_from::text, '') || '/'
+                                      || coalesce(k.listed_until::text, ''), '; ' ORDER BY k.listed_from, k.id)
+                    FROM monuments_risklisting k JOIN monuments_risklist l ON l.id = k.risk_list_id
+                    WHERE k.monument_id = m.id AND k.review_status = 'approved'),
+                   m.name_az, m.name_en, m.name_ru, m.name_es, m.name_language, t.name_language, p.name_language
             FROM monuments_monument m
             JOIN monuments_monumenttype t ON t.id = m.monument_type_id
             LEFT JOIN heritage_place p ON p.id = m.place_id
             LEFT JOIN LATERAL (
                 SELECT * FROM monuments_conditionassessment c WHERE c.monument_id = m.id
-                ORDER BY c.observed_on DESC, c.id DESC LIMIT 1
+                AND c.review_status = 'approved' ORDER BY c.observed_on DESC, c.id DESC LIMIT 1
             ) a ON true
             LEFT JOIN heritage_source s ON s.id = a.source_id
+            LEFT JOIN LATERAL (
+                SELECT * FROM monuments_registration g WHERE g.monument_id = m.id ORDER BY g.registry, g.number LIMIT 1
+            ) r ON true
             WHERE m.status = 'published'
             ORDER BY m.name, m.id LIMIT {int(limit)}
         ) TO STDOUT WITH CSV HEADER"""
