@@ -667,6 +667,9 @@ def main(argv=None):
     parser.add_argument("--no-peer", action="store_true", help="Skip the side-by-side run against Datasette.")
     parser.add_argument("--no-import", action="store_true", help="Skip the import of generated files.")
     parser.add_argument("--walk-limit", type=int, default=None, help="Records the API walk reads at most.")
+    parser.add_argument(
+        "--build-only", action="store_true", help="Build the sample data, measure nothing (then --reuse)."
+    )
     parser.add_argument("--json", help="Also write every figure to this JSON file (for bench/growth.py).")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
@@ -690,6 +693,9 @@ def main(argv=None):
         start = time.monotonic()
         build = generate_sample(args.monuments, args.meetings)
         build = build_record({**build, "seconds": time.monotonic() - start})
+    if args.build_only:
+        print(json.dumps(build, indent=1, default=str))
+        return None
     t, pages = measure_pages(args.repeat)
     tasks, *reader_rows = measure_readers(t, args.repeat)
     readers = (tasks, *reader_rows)
