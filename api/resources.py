@@ -168,11 +168,14 @@ SCHEMAS = {
             "cites": text(),
         }
     ),
-    "RecordRef": obj({"slug": text(), "name": text(), "api_url": uri()}),
+    # name_language: the language the name is written in, null when not recorded (``heritage.names``).
+    "RecordRef": obj({"slug": text(), "name": text(), "name_language": text(nullable=True), "api_url": uri()}),
+    "NamedRef": obj({"slug": text(), "name": text(), "name_language": text(nullable=True)}),
     "PlaceRef": obj(
         {
             "slug": text(),
             "name": text(),
+            "name_language": text(nullable=True),
             "kind": codes(PlaceKind.choices),
             "country": text(nullable=True),
             "api_url": uri(),
@@ -199,8 +202,18 @@ def source_data(source, links):
     }
 
 
-def record_ref(record, viewname, links, name=None):
-    return {"slug": record.slug, "name": name or record.name, "api_url": links.url(viewname, record.slug)}
+def record_ref(record, viewname, links):
+    return {
+        "slug": record.slug,
+        "name": record.name,
+        "name_language": or_none(record.name_language),
+        "api_url": links.url(viewname, record.slug),
+    }
+
+
+def named_ref(record):
+    """A topic or a monument type: slug, name and the name's language (null when not recorded)."""
+    return {"slug": record.slug, "name": record.name, "name_language": or_none(record.name_language)}
 
 
 def place_ref(place, links):
@@ -209,6 +222,7 @@ def place_ref(place, links):
     return {
         "slug": place.slug,
         "name": place.name,
+        "name_language": or_none(place.name_language),
         "kind": place.kind,
         "country": or_none(place.country.code),
         "api_url": links.url("api:place_detail", place.slug),
@@ -309,7 +323,7 @@ class MonumentResource(Resource):
             "name": m.name,
             **name_data(m),
             "alternative_names": split_names(m.alternative_names),
-            "type": {"slug": m.monument_type.slug, "name": m.monument_type.name},
+            "type": named_ref(m.monument_type),
             "religious_affiliation": or_none(m.religious_affiliation),
             "place": place_ref(m.place, links),
             "country": or_none(m.place.country.code) if m.place_id else None,
@@ -370,7 +384,7 @@ class MonumentResource(Resource):
                 "name": text(),
                 **NAME_SCHEMA,
                 "alternative_names": array(text()),
-                "type": obj({"slug": text(), "name": text()}),
+                "type": ref("NamedRef"),
                 "religious_affiliation": codes(ReligiousAffiliation.choices, nullable=True),
                 "place": ref("PlaceRef", nullable=True),
                 "country": text(nullable=True),
@@ -441,7 +455,10 @@ class MeetingResource(Resource):
             Prefetch("topics"),
             Prefetch("participants", queryset=participants),
             Prefetch("outcomes", queryset=outcomes),
-            Prefetch("monuments", queryset=Monument.objects.published().order_by("name", "id").only("slug", "name")),
+            Prefetch(
+                "monuments",
+                queryset=Monument.objects.published().order_by("name", "id").only("slug", "name", "name_language"),
+            ),
             "sources",
         )
 
@@ -451,6 +468,7 @@ class MeetingResource(Resource):
             "api_url": links.url("api:meeting_detail", m.slug),
             "html_url": links.url("meetings:meeting_detail", m.slug),
             "title": m.title,
+            "title_language": or_none(m.title_language),
             "date": iso(m.date),
             "end_date": iso(m.end_date),
             "date_precision": m.date_precision,
@@ -459,7 +477,7 @@ class MeetingResource(Resource):
             "format": or_none(m.format),
             "summary": m.summary,
             "account": m.account,
-            "topics": [{"slug": t.slug, "name": t.name} for t in m.topics.all()],
+            "topics": [named_ref(t) for t in m.topics.all()],
             "participants": [
                 {
                     "person": record_ref(p.person, "api:person_detail", links) if p.person_id else None,
@@ -492,6 +510,7 @@ class MeetingResource(Resource):
                 "api_url": uri(),
                 "html_url": uri(),
                 "title": text(),
+                "title_language": text(nullable=True),
                 "date": date(),
                 "end_date": date(nullable=True),
                 "date_precision": codes(DatePrecision.choices),
@@ -500,7 +519,7 @@ class MeetingResource(Resource):
                 "format": codes(MeetingFormat.choices, nullable=True),
                 "summary": text(),
                 "account": text(),
-                "topics": array(obj({"slug": text(), "name": text()})),
+                "topics": array(ref("NamedRef")),
                 "participants": array(
                     obj(
                         {
@@ -726,9 +745,7 @@ class FigureResource(Resource):
             "count": f.count,
             "registered_count": f.registered_count,
             "condition": or_none(f.condition),
-            "monument_type": {"slug": f.monument_type.slug, "name": f.monument_type.name}
-            if f.monument_type_id
-            else None,
+            "monument_type": named_ref(f.monument_type) if f.monument_type_id else None,
             "country": or_none(f.country.code),
             "as_of": iso(f.as_of),
             "as_of_precision": f.as_of_precision,
@@ -748,7 +765,7 @@ class FigureResource(Resource):
                 "count": integer(minimum=0),
                 "registered_count": integer(nullable=True, minimum=0),
                 "condition": codes(Condition.choices, nullable=True),
-                "monument_type": obj({"slug": text(), "name": text()}, nullable=True),
+                "monument_type": ref("NamedRef", nullable=True),
                 "country": text(nullable=True),
                 "as_of": date(nullable=True),
                 "as_of_precision": codes(DatePrecision.choices),

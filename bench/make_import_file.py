@@ -3,6 +3,9 @@
 python bench/make_import_file.py 20000 bench/data/monuments.csv
 python bench/make_import_file.py 20000 bench/data/rich.csv --registrations 3 --identifiers   # issue 14's shape:
     several numbers per row ("B-0000001-1; B-0000001-2; …") and a wikidata and a commons identifier per row
+python bench/make_import_file.py 20000 bench/data/update.csv --registrations 3 --identifiers --description "Updated."
+    the same rows with another description: imported after rich.csv, every row updates the monument its
+    identifiers and numbers name
 """
 
 import argparse
@@ -26,9 +29,10 @@ HEADER = [
 
 
 GENERATED = "Generated monument "
+DESCRIPTION = "Generated for the import benchmark."
 
 
-def main(count, path, registrations=1, identifiers=False, first=0):
+def main(count, path, registrations=1, identifiers=False, first=0, description=DESCRIPTION):
     """``count`` rows numbered from ``first`` (names, numbers and identifiers follow the number)."""
     rng = random.Random(7)
     path = Path(path)
@@ -51,7 +55,7 @@ def main(count, path, registrations=1, identifiers=False, first=0):
                     f"{rng.uniform(44.8, 50.3):.6f}",
                     start,
                     start + rng.randint(0, 50),
-                    "Generated for the import benchmark.",
+                    description,
                     "draft",
                     "Benchmark register",
                     number,
@@ -67,5 +71,6 @@ if __name__ == "__main__":
     parser.add_argument("path")
     parser.add_argument("--registrations", type=int, default=1, help="registration numbers per row")
     parser.add_argument("--identifiers", action="store_true", help="a wikidata and a commons column")
+    parser.add_argument("--description", default=DESCRIPTION, help="the description of every row")
     args = parser.parse_args()
-    main(args.count, args.path, args.registrations, args.identifiers)
+    main(args.count, args.path, args.registrations, args.identifiers, description=args.description)

@@ -146,17 +146,19 @@ def side_by_side(tasks, ours_port, peer_port, database, repeat):
             continue
         ours_times, peer_times, status = [], [], {}
         for i in range(repeat + 1):
-            ms, status["ours"] = _http_ms(ours, path)
+            ms, code = _http_ms(ours, path)
+            status["ours"] = code if status.get("ours", 200) == 200 else status["ours"]  # the first refusal stays
             if i:
                 ours_times.append(ms)
             if theirs:
                 ms, status["peer"] = _http_ms(peer, theirs)
                 if i:
                     peer_times.append(ms)
-        ours_ms = statistics.median(ours_times)
+        # A page refused or failed even once is no time to compare (a 429 answers faster than any page).
+        ours_ms = statistics.median(ours_times) if status["ours"] == 200 else None
         peer_ms = statistics.median(peer_times) if peer_times else None
         results.append({
             "group": group, "label": label, "ours_url": path, "peer_url": theirs, "ours": ours_ms, "peer": peer_ms,
-            "ratio": ours_ms / peer_ms if peer_ms else None, "status": status,
+            "ratio": ours_ms / peer_ms if ours_ms and peer_ms else None, "status": status,
         })  # fmt: skip
     return results

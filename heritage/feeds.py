@@ -10,14 +10,32 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from heritage.listing import filter_data, filter_errors
-from heritage.names import in_language
+from heritage.names import differs_from_page, in_language
 from heritage.transfer.exports import invalid_filters_response
 
 
+class _TitleInLanguage:
+    """The XML writer, giving an entry's ``<title>`` its own ``xml:lang``: Atom1Feed writes the title itself."""
+
+    def __init__(self, handler, language):
+        self.handler, self.language = handler, language
+
+    def addQuickElement(self, name, contents=None, attrs=None):  # noqa: N802 (the writer's own name)
+        if name == "title":
+            attrs = {**(attrs or {}), "xml:lang": self.language}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
+
+
 class AttributedAtomFeed(Atom1Feed):
-    """Atom whose entries name their sources: a ``<link rel="related">`` to each source's page, titled with it."""
+    """Atom whose entries name their sources: a ``<link rel="related">`` to each source's page, titled with it;
+    an entry whose title is in another language than the feed's says so (``title_language``: ``xml:lang``)."""
 
     def add_item_elements(self, handler, item):
+        if language := item.get("title_language"):
+            handler = _TitleInLanguage(handler, language)
         super().add_item_elements(handler, item)
         for href, title in item.get("sources", ()):
             handler.addQuickElement("link", "", {"rel": "related", "href": href, "title": title})
@@ -51,6 +69,11 @@ class FilteredFeed(Feed):
         source is in another language (the date is written in the reader's)."""
         parts = [escape(source.publisher), escape(source.published_display), in_language(source.title, source.language)]
         return " — ".join(p for p in parts if p)
+
+    @staticmethod
+    def title_language(language):
+        """The ``title_language`` extra of an entry: the title's language when it is known and not the feed's."""
+        return language if differs_from_page(language) else None
 
     def item_sources(self, sources):
         """The ``sources`` extra of an entry: (absolute address of the source's page, its citation) for each."""

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.functional import lazy
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -77,6 +78,21 @@ def resolve(queryset, text):
     return None, (exact or found)[:SUGGEST_LIMIT]
 
 
+def resolve_value(queryset, value, error_messages):
+    """(record, the name typed or None when ``value`` was its slug) for one submitted value, or a ValidationError
+    naming the value when it fits no record or several (the records it fits as the error's ``candidates``)."""
+    text = clean_text(str(value))  # a NUL or an escape from a crafted address (the API reads no filter_data)
+    # As the search box: a name is never longer, and the query stays bounded (Django's message, translated).
+    MaxLengthValidator(SEARCH_MAX_LENGTH)(text)
+    record, candidates = resolve(queryset, text)
+    if record is None:
+        code = "ambiguous" if candidates else "not_found"
+        error = ValidationError(error_messages[code], code=code, params={"value": text})
+        error.candidates = candidates
+        raise error
+    return record, (None if text == record.slug else text)
+
+
 def suggestions_status(records, text):
     """What the combobox's live region says when suggestions arrive: how many, and how to choose one; or, when
     none fit, the same message the filter gives on submit."""
@@ -114,22 +130,121 @@ class NameChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = clean_text(str(value))  # a NUL or an escape from a crafted address (the API reads no filter_data)
-        # As the search box: a name is never longer, and the query stays bounded (Django's message, translated).
-        MaxLengthValidator(SEARCH_MAX_LENGTH)(text)
-        record, self.candidates = resolve(self.queryset, text)
-        if record is None:
-            code = "ambiguous" if self.candidates else "not_found"
-            raise ValidationError(self.error_messages[code], code=code, params={"value": text})
-        self.record = record
-        self.typed = None if text == record.slug else text
-        return record
+        try:
+            self.record, self.typed = resolve_value(self.queryset, value, self.error_messages)
+        except ValidationError as error:
+            self.candidates = getattr(error, "candidates", [])
+            raise
+        return self.record
+
+    def slugs(self):
+        """The slug of the record found, as the address carries it (``slug_query``)."""
+        return [self.record.slug]
+
+    def query_choosing(self, query, name, record):
+        """``query`` with ``record`` in place of the ambiguous name (``did_you_mean``)."""
+        query[name] = record.slug
+        return query
 
     def prepare_value(self, value):
         # The text box shows the name of the record its slug stands for; a <select> keeps the slug (its options').
         if isinstance(self.widget, NameInput) and self.record is not None and value == self.record.slug:
             return str(self.record)
         return super().prepare_value(value)
+
+
+class NamesInput(NameInput):
+    """The text box of a name filter that takes several values (``NamesFilter``): the box holds one, the name of
+    the last (or of the one not understood), and the others ride along as hidden inputs, so that submitting the
+    form keeps them; each is shown, and removed, by its applied-filter chip."""
+
+    def __init__(self, kind, attrs=None):
+        super().__init__(kind, attrs)
+        self.names, self.in_box = {}, None
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.names, copy.in_box = {}, None  # each form's own
+        return copy
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = [v for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")]
+        in_box = self.in_box if self.in_box in values else (values[-1] if values else None)
+        kept = list(values)
+        if in_box is not None:
+            kept.remove(in_box)
+        hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">', ((name, v) for v in kept))
+        box = super().render(name, self.names.get(in_box, in_box), attrs, renderer)
+        return hidden + box
+
+
+class NamesChoiceField(forms.ModelMultipleChoiceField):
+    """Several model choices, each given by slug or by name (``resolve``), at most ``MAX_NAMES``: a bounded number
+    of look-ups. After ``clean``: ``records`` in the order given, ``typed`` whether a name was typed, and for a
+    value not understood ``failed`` (the value) and ``candidates``."""
+
+    MAX_NAMES = 10
+    default_error_messages = {
+        **NameChoiceField.default_error_messages,
+        "too_many": _("At most %(limit)s at once."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+        self.records, self.typed, self.candidates, self.failed = [], False, [], None
+
+    def clean(self, value):
+        values = [v for v in (value or []) if v not in self.empty_values]
+        if not values:
+            return []
+        if len(values) > self.MAX_NAMES:
+            raise ValidationError(self.error_messages["too_many"], code="too_many", params={"limit": self.MAX_NAMES})
+        records, typed = [], False
+        for raw in values:
+            try:
+                record, typed_name = resolve_value(self.queryset, raw, self.error_messages)
+            except ValidationError as error:
+                self.failed, self.candidates = raw, getattr(error, "candidates", [])
+                self.widget.in_box = raw
+                raise
+            typed = typed or typed_name is not None
+            self.widget.names[record.slug] = str(record)
+            if record not in records:
+                records.append(record)
+        # Only once every value is understood: a redirect to the slugs must carry all of them.
+        self.records, self.typed = records, typed
+        return records
+
+    def prepare_value(self, value):
+        if value is None:
+            return []
+        return [getattr(v, "slug", v) for v in (value if isinstance(value, list | tuple) else [value])]
+
+    def slugs(self):
+        return [record.slug for record in self.records]
+
+    def query_choosing(self, query, name, record):
+        query.setlist(name, [record.slug if v == self.failed else v for v in query.getlist(name)])
+        return query
+
+
+class NamesFilter(django_filters.ModelMultipleChoiceFilter):
+    """``NameFilter`` for a parameter that may be repeated (``?with_person=a&with_person=b``); the FilterSet's
+    ``method`` decides how the records combine."""
+
+    field_class = NamesChoiceField
+
+    def __init__(self, *args, kind, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", NamesInput(kind))
+        super().__init__(*args, **kwargs)
 
 
 class NameFilter(django_filters.ModelChoiceFilter):
@@ -150,17 +265,17 @@ def name_fields(filterset):
     if not filterset.is_bound:
         return {}
     form.is_valid()
-    return {name: field for name, field in form.fields.items() if isinstance(field, NameChoiceField)}
+    return {name: field for name, field in form.fields.items() if isinstance(field, NameChoiceField | NamesChoiceField)}
 
 
 def slug_query(filterset, query):
     """``query`` with each name that resolved to one record replaced by its slug, or None when none was typed."""
-    typed = {name: field.record.slug for name, field in name_fields(filterset).items() if field.typed}
+    typed = {name: field.slugs() for name, field in name_fields(filterset).items() if field.typed}
     if not typed:
         return None
     query = query.copy()
-    for name, slug in typed.items():
-        query[name] = slug
+    for name, slugs in typed.items():
+        query.setlist(name, slugs)
     query.pop("page", None)
     return query
 
@@ -170,7 +285,6 @@ def did_you_mean(filterset, query, link):
     for name, field in name_fields(filterset).items():
         field.choices_offered = []
         for record in field.candidates:
-            chosen = query.copy()
-            chosen[name] = record.slug
+            chosen = field.query_choosing(query.copy(), name, record)
             chosen.pop("page", None)
             field.choices_offered.append((str(record), link(chosen)))

@@ -96,15 +96,19 @@ def name_field(verbose_name):
     return models.CharField(verbose_name, max_length=300, blank=True)
 
 
+def language_field(verbose_name, help_text):
+    """The language a text of the record is written in: a BCP 47 tag (``LANGUAGE_TAG``), blank when not recorded."""
+    return models.CharField(
+        verbose_name, max_length=12, blank=True, validators=[validate_language_tag], help_text=help_text
+    )
+
+
 class MultilingualName(models.Model):
     """A record's name in each language of the site, beside its original ``name`` (which the model defines)."""
 
-    name_language = models.CharField(
+    name_language = language_field(
         _("language of the name"),
-        max_length=12,
-        blank=True,
-        validators=[validate_language_tag],
-        help_text=_("The language the name above is written in: az, en, ru, es, hy, ka… Blank when unknown."),
+        _("The language the name above is written in: az, en, ru, es, hy, ka… Blank when unknown."),
     )
     name_az = name_field(_("name in Azerbaijani"))
     name_en = name_field(_("name in English"))
@@ -151,9 +155,19 @@ def displayed_names(record, language=None):
     return [original]
 
 
+def differs_from_page(language, page=None):
+    """Whether a text in ``language`` needs its own ``lang`` on a page in ``page`` (the reader's language)."""
+    return bool(language) and language.split("-")[0] != (page or page_language())
+
+
+def lang_attribute(language, page=None):
+    """`` lang="ru"`` for an element whose text is in ``language`` when that is not the page's, else nothing."""
+    return format_html(' lang="{}"', language) if differs_from_page(language, page) else ""
+
+
 def in_language(text, language, page=None):
     """``text`` escaped, in a ``<span lang>`` when its language is known and not the page's."""
-    if language and language.split("-")[0] != (page or page_language()):
+    if differs_from_page(language, page):
         return format_html('<span lang="{}">{}</span>', language, text)
     return conditional_escape(text)
 

@@ -63,7 +63,19 @@ class MeetingAdmin(ImportExportAdminMixin, PublishableAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ("event", "place", "topics", "sources", "monuments")
     fieldsets = (
-        (None, {"fields": ("title", "slug", ("date", "end_date", "date_precision"), "event", "place", "format")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("title", "title_language"),
+                    "slug",
+                    ("date", "end_date", "date_precision"),
+                    "event",
+                    "place",
+                    "format",
+                )
+            },
+        ),
         (_("What happened"), {"fields": ("summary", "account", "topics", "monuments")}),
         (_("Provenance"), {"fields": ("sources",)}),
         (_("Publishing"), {"fields": PUBLISHING_FIELDS}),

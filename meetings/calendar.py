@@ -8,7 +8,8 @@ Each meeting's description is attributed like its page: the summary is the regis
 follow. At most ``CALENDAR_SIZE`` meetings, newest first: narrow the filters for older ones.
 
 Language: the register's own texts (the calendar's name, the description's labels) are in the reader's language
-(``Content-Language``, ``LANGUAGE`` on the calendar's name); places, conferences and topics are named in the
+(``Content-Language``, ``LANGUAGE`` on the calendar's name); a meeting's title carries the ``LANGUAGE`` it is
+written in where that is recorded (``title_language``); places, conferences and topics are named in the
 reader's language where they have a name in it, else in their original, each with the ``LANGUAGE`` it is
 written in (RFC 5545 3.2.10) where that is known; precisions and other vocabularies are codes in every language.
 """
@@ -76,7 +77,8 @@ def _meeting_event(meeting, request):
     event.add("uid", f"meeting-{meeting.slug}@{request.get_host()}")
     event.add("dtstamp", meeting.updated_at)
     event.add("last-modified", meeting.updated_at)
-    event.add("summary", meeting.title)
+    language = meeting.title_language
+    event.add("summary", meeting.title, parameters={"LANGUAGE": language} if language else None)
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("description", "\n\n".join(lines))

@@ -44,6 +44,8 @@ EXPORT_COLUMNS = [
     # The languages the event's and the place's names (the columns "event" and "place") are written in.
     "event_name_language",
     "place_name_language",
+    # The language the title is written in (blank when not recorded); the summary is the register's own words.
+    "title_language",
 ]
 
 
@@ -62,6 +64,7 @@ MEETING_FIELDS = (
     "pk",
     "slug",
     "title",
+    "title_language",
     "date",
     "end_date",
     "date_precision",
@@ -208,6 +211,7 @@ def _export_row(m, url, participants, topics, outcomes, sources):
         "updated_at": m["updated_at"],
         "event_name_language": m["event__name_language"] if event else "",
         "place_name_language": m["place__name_language"] if place else "",
+        "title_language": m["title_language"],
     }
 
 

@@ -46,7 +46,10 @@ class MeetingFeed(FilteredFeed):
         return "".join(parts)
 
     def item_extra_kwargs(self, item):
-        return {"sources": self.item_sources(item.sources.all())}
+        return {
+            "sources": self.item_sources(item.sources.all()),
+            "title_language": self.title_language(item.title_language),
+        }
 
     def item_pubdate(self, item):
         return item.created_at

@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from heritage.listing import COUNTRY_CHOICES, DateInput, SearchField, Select
-from heritage.name_filters import NameFilter
+from heritage.name_filters import NameFilter, NamesFilter
 from meetings.models import Event, Meeting, Organization, Participant, Person, Topic
 
 
@@ -23,12 +23,19 @@ def participant_exists(**lookup):
 
 
 class MeetingFilterSet(django_filters.FilterSet):
-    """Parameters are a public interface (see DESIGN.md): q, date_from, date_to, country, person, organization,
-    event, topic, sort. Person, organization and event must be published to be filtered on, and a topic must be
-    one a published meeting has (``Topic.objects.in_use()``): the options list only those.
+    """Parameters are a public interface (docs/developers/urls.md): q, date_from, date_to, country, person,
+    organization, with_person, with_organization, with_country, event, topic, sort. Person, organization and event
+    must be published to be filtered on, and a topic must be one a published meeting has
+    (``Topic.objects.in_use()``): the options list only those.
 
     ``country`` matches a country represented by any participant the public may see; ``date_from`` / ``date_to``
     compare the recorded date, which for a month- or year-precision meeting is the first day of that month or year.
+
+    The ``with_`` parameters name the other side of a pair, for "who met whom" (the counterparts tables, the
+    network's pairs): ``with_person`` and ``with_organization`` (repeatable: each one named took part) and
+    ``with_country`` (a participant other than the ``person`` chosen, and not of the ``organization`` chosen,
+    represented it). Each is one more condition, so ``?person=a&with_country=RS`` is a's meetings where someone
+    else represented Serbia. Hidden participants never count, on either side.
     """
 
     q = SearchFilter(label=_("Search"), method="filter_q")
@@ -55,6 +62,29 @@ class MeetingFilterSet(django_filters.FilterSet):
         label=_("Organization"),
         queryset=Organization.objects.published(),
         method="filter_organization",
+    )
+    # The other side of a pair: see the class's docstring.
+    with_person = NamesFilter(
+        kind="person",
+        label=_("With person"),
+        help_text=_("Meetings this person also took part in."),
+        queryset=Person.objects.published(),
+        method="filter_with_person",
+    )
+    with_organization = NamesFilter(
+        kind="organization",
+        label=_("With organization"),
+        help_text=_("Meetings this organization also took part in."),
+        queryset=Organization.objects.published(),
+        method="filter_with_organization",
+    )
+    with_country = django_filters.ChoiceFilter(
+        label=_("With country represented"),
+        help_text=_("Meetings where someone other than the person or organization chosen represented this country."),
+        choices=COUNTRY_CHOICES,
+        method="filter_with_country",
+        empty_label=_("Any country"),
+        widget=Select,
     )
     event = NameFilter(
         kind="event",
@@ -112,6 +142,26 @@ class MeetingFilterSet(django_filters.FilterSet):
 
     def filter_organization(self, queryset, name, organization):
         return queryset.filter(participant_exists(organization=organization))
+
+    def filter_with_person(self, queryset, name, people):
+        for person in people:
+            queryset = queryset.filter(participant_exists(person=person))
+        return queryset
+
+    def filter_with_organization(self, queryset, name, organizations):
+        for organization in organizations:
+            queryset = queryset.filter(participant_exists(organization=organization))
+        return queryset
+
+    def filter_with_country(self, queryset, name, value):
+        # Someone else: not the person chosen (in any of their roles), not one of the organization chosen.
+        others = Participant.objects.visible().filter(meeting=OuterRef("pk"), represented_country=value)
+        chosen = self.form.cleaned_data
+        if chosen.get("person"):
+            others = others.exclude(person=chosen["person"])
+        if chosen.get("organization"):
+            others = others.exclude(organization=chosen["organization"])
+        return queryset.filter(Exists(others))
 
     def filter_topic(self, queryset, name, topic):
         return queryset.filter(Exists(Meeting.topics.through.objects.filter(meeting_id=OuterRef("pk"), topic=topic)))

@@ -222,7 +222,9 @@ class MeetingImport(TableImport):
 
     model = Meeting
     key = "slug"
-    fields = ("title", "date", "end_date", "date_precision", "format", "summary", "account", "status")
+    fields = (
+        "title", "date", "end_date", "date_precision", "format", "summary", "account", "status", "title_language",
+    )  # fmt: skip
     partial_dates = {"date": "date_precision", "end_date": "date_precision"}
     foreign_keys = {"event": (Event, "slug"), "place": (Place, "slug")}
     many_to_many = {"topics": (Topic, "slug"), "sources": (Source, "pk"), "monuments": (Monument, "slug")}
@@ -230,6 +232,7 @@ class MeetingImport(TableImport):
     chunk_size = 500
     help = {
         "slug": gettext_lazy("the meeting's identifier in addresses; leave blank for a new meeting"),
+        "title_language": gettext_lazy("the language the title is written in: az, en, ru, es…; blank when unknown"),
         "date": gettext_lazy("YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known"),
         "end_date": gettext_lazy("the last day of a visit of several days, written as the date is; blank for one day"),
         "topics": gettext_lazy("topic slugs"),

@@ -1,7 +1,7 @@
 """Meetings, events, people and organizations as schema.org ``Event``, ``Person`` and ``Organization``
 (heritage.linked_data). A meeting's participants are its ``attendee``s, each with the organization they came for."""
 
-from heritage.linked_data import citations, compact, link, partial_iso, place, thing
+from heritage.linked_data import citations, compact, link, name_of, partial_iso, place, tagged, thing
 from heritage.models import public_or_none
 from heritage.names import json_ld_names
 
@@ -48,12 +48,12 @@ def meeting_json_ld(request, meeting):
         request,
         meeting,
         "Event",
-        name=meeting.title,
+        name=tagged(meeting.title, meeting.title_language),
         description=meeting.summary,
         startDate=partial_iso(meeting.date, meeting.date_precision),
         location=place(meeting.place),
         superEvent=link(request, event, "Event") if event else None,
         attendee=[a for a in (_attendee(request, p) for p in meeting.participants.all()) if a],
-        about=[{"@type": "Thing", "name": topic.name} for topic in meeting.topics.all()],
+        about=[{"@type": "Thing", "name": name_of(topic)} for topic in meeting.topics.all()],
         citation=citations(request, meeting.sources.all()),
     )

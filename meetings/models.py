@@ -29,7 +29,7 @@ from heritage.models import (
     unique_slug,
     validate_order,
 )
-from heritage.names import MultilingualName, alternative_names_field
+from heritage.names import MultilingualName, alternative_names_field, language_field
 from heritage.search import update_search_index
 
 
@@ -340,6 +340,11 @@ class Meeting(SluggedMixin, Searchable, Publishable):
     slug_source = "title"
 
     title = models.CharField(_("title"), max_length=300)
+    # A title is written in one language, often the source's, not the reader's: feeds, exports and pages say which.
+    title_language = language_field(
+        _("language of the title"),
+        _("The language the title is written in: az, en, ru, es… Blank when not recorded."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
     date = models.DateField(_("date"), db_index=True)
     date_precision = models.CharField(

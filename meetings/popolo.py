@@ -7,6 +7,7 @@ the format parliamentary-monitoring and lobbying registers exchange people and o
 - people and organizations are **persons** and **organizations** (by slug), published ones only;
 - a participant who came for an organization is a **membership** of that person in it, ``role`` the title held
   at the time, linked to the meeting it is known from (the register knows nothing of its start or end);
+- other names with their language (``lang``) where it is known;
 - dates as precisely as recorded (Popolo allows ``YYYY`` and ``YYYY-MM``), and every event, membership and record
   with its ``sources``: the meeting's citations, each as a link to the source and its citation as the note.
 
@@ -28,6 +29,12 @@ from meetings.models import Participant
 POPOLO_SIZE = 5000
 
 
+def popolo_other_names(record):
+    """A record's other names, each with ``lang`` where its language is known (as EveryPolitician's Popolo writes
+    a name in another language: ``{"name": "Анар Керимов", "lang": "ru"}``)."""
+    return [{"name": n.name, "lang": n.language} if n.language else {"name": n.name} for n in other_names(record)]
+
+
 class PopoloDocument:
     def __init__(self, request):
         self.request = request
@@ -44,7 +51,7 @@ class PopoloDocument:
             self.persons[person.slug] = {
                 "id": person.slug,
                 "name": person.name,
-                "other_names": [{"name": n.name} for n in other_names(person)],
+                "other_names": popolo_other_names(person),
                 "summary": person.description or None,
                 "links": [{"url": self.url(person), "note": "heritage register"}],
                 "updated_at": person.updated_at,
@@ -57,7 +64,7 @@ class PopoloDocument:
             self.organizations[organization.slug] = {
                 "id": organization.slug,
                 "name": organization.name,
-                "other_names": [{"name": n.name} for n in other_names(organization)]
+                "other_names": popolo_other_names(organization)
                 + ([{"name": organization.acronym, "note": "acronym"}] if organization.acronym else []),
                 "classification": organization.kind,
                 "parent_id": parent.slug if parent else None,

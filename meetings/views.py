@@ -96,7 +96,21 @@ class MeetingNetworkView(CleanQueryMixin, TemplateView):
         for edge in context["network"]["edges"]:
             for end in ("first", "second"):
                 edge[end]["list_url"] = self.list_url(query, field, edge[end]["record"])
+            edge["list_url"] = self.pair_url(query, field, edge["first"]["record"], edge["second"]["record"])
         return context
+
+    @staticmethod
+    def pair_url(query, field, first, second):
+        """The meeting list under the same filters, of the meetings both ``first`` and ``second`` were at: what
+        the pair's count counts (``with_person`` / ``with_organization``, which may be repeated, added for each of
+        the two that the filters do not name already)."""
+        query = query.copy()
+        with_param = f"with_{field}"
+        named = {query.get(field), *query.getlist(with_param)}
+        for record in (first, second):
+            if record.slug not in named:
+                query.appendlist(with_param, record.slug)
+        return reverse("meetings:meeting_list") + "?" + clean_query(query).urlencode()
 
     @staticmethod
     def query_with(query, **values):
@@ -143,15 +157,37 @@ class MeetingDetailView(DetailView):
         return context
 
 
+# The meeting list's parameter for each side of a pair (meetings.filters.MeetingFilterSet): the record or country
+# asked about, and who met it.
+PAIR_PARAMS = {
+    "person": ("person", "with_person"),
+    "organization": ("organization", "with_organization"),
+    "represented_country": ("country", "with_country"),
+}
+
+
+def shared_meetings_url(field, one, other):
+    """The meeting list of the meetings ``one`` and ``other`` (records of ``field``, or country codes for
+    "represented_country") shared: as many rows as ``ParticipantQuerySet.counterparts`` counts for the two."""
+    param, with_param = PAIR_PARAMS[field]
+    query = {param: getattr(one, "slug", one), with_param: getattr(other, "slug", other)}
+    return reverse("meetings:meeting_list") + "?" + urlencode(query)
+
+
 def counterparts(field, meetings, excluded):
     """Who met a person, an organization or a country most often (``ParticipantQuerySet.counterparts``), as rows
-    of (record or country, meetings, first year, last year) for ``partials/counterparts.html``."""
+    of (record or country, meetings, first year, last year, the list of those meetings) for
+    ``partials/counterparts.html``."""
     rows = Participant.objects.counterparts(field, meetings.values("pk"), excluded)
     if field == "represented_country":
-        return [(Country(code), n, first, last) for code, n, first, last in rows]
+        return [
+            (Country(code), n, first, last, shared_meetings_url(field, excluded, code)) for code, n, first, last in rows
+        ]
     model = Participant._meta.get_field(field).related_model
     records = model.objects.in_bulk([pk for pk, *_ in rows])
-    return [(records[pk], n, first, last) for pk, n, first, last in rows]
+    return [
+        (records[pk], n, first, last, shared_meetings_url(field, excluded, records[pk])) for pk, n, first, last in rows
+    ]
 
 
 def network_url(name, value, by="person"):

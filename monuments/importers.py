@@ -1,5 +1,6 @@
 """Workflows on the register: importing monuments and assessments from spreadsheets, recomputing conditions."""
 
+import functools
 import re
 
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -29,6 +30,7 @@ from monuments.risk_imports import RISK_COLUMNS, RiskListingColumns
 
 REGISTRATION_COLUMNS = ("registry", "registration_number", "significance", "registered_on")
 REGISTRATION_COLUMN_OF = {"number": "registration_number", "registered_precision": "registered_on"}
+MONUMENT_CHUNK = 2000  # rows per chunk of MonumentImport
 
 
 def refresh_current_conditions(monument_ids):
@@ -51,14 +53,18 @@ def refresh_current_conditions(monument_ids):
 PLAIN_NUMBER = re.compile(r"[\w./-]+")
 
 
+@functools.lru_cache(maxsize=4 * MONUMENT_CHUNK)
 def registration_numbers(text):
     """The numbers of a ``registration_number`` cell: one, or several separated by “;” (the list separator of
-    every column), or by “,” when every part is a plain number, as in the state register ("4996-5, 4996-4")."""
+    every column), or by “,” when every part is a plain number, as in the state register ("4996-5, 4996-4").
+
+    A tuple, remembered: an import reads each row's numbers four times (prepare, the slug look-ahead,
+    matching, building), and the rows of a chunk are all read before its next step."""
     numbers = []
     for part in (text or "").split(";"):
         pieces = [p.strip() for p in part.split(",")]
         numbers += pieces if len(pieces) > 1 and all(PLAIN_NUMBER.fullmatch(p) for p in pieces) else [part.strip()]
-    return list(dict.fromkeys(n for n in numbers if n))
+    return tuple(dict.fromkeys(n for n in numbers if n))
 
 
 class MonumentTypeImport(TableImport):
@@ -96,7 +102,7 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
     many_to_many = {"sources": (Source, "pk")}
     readonly = ("current_condition",)
     required = ("name", "monument_type")
-    chunk_size = 2000
+    chunk_size = MONUMENT_CHUNK
     pipelined = True  # prepare() loads all that build() reads; a row never refers to a monument of the file
     help = {
         "slug": gettext_lazy(
@@ -157,8 +163,6 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
         for _n, raw in chunk:
             if raw.get("registry"):
                 numbers.setdefault(raw["registry"], set()).update(registration_numbers(raw.get("registration_number")))
-        if self.copy_ahead:
-            self.reserve(Registration, max(len(chunk), sum(len(n) for n in numbers.values())))
         condition = Q()
         for registry, wanted in numbers.items():
             condition |= Q(registry=registry, number__in=wanted)
@@ -166,6 +170,10 @@ class MonumentImport(RiskListingColumns, IdentifierColumns, TableImport):
         if numbers:
             found = Registration.objects.filter(condition).values_list("registry", "number", "monument_id")
             self.numbers_taken = {(registry, number): monument_id for registry, number, monument_id in found}
+        if self.copy_ahead:
+            # A registration the register has is changed, never made again: keys for the other numbers only.
+            taken = self.numbers_taken
+            self.reserve(Registration, sum(1 for r, wanted in numbers.items() for n in wanted if (r, n) not in taken))
         self.numbers_in_file = getattr(self, "numbers_in_file", {})
         # Natural keys: the monuments the rows' identifiers and registration numbers name, matched before slugs.
         self.by_pk = {obj.pk: obj for obj in self.existing.values()}

@@ -29,6 +29,13 @@ def in_language(text, language):
     return names.in_language(text, language)
 
 
+@register.simple_tag
+def lang_attribute(language):
+    """``<h1{% lang_attribute meeting.title_language %}>``: `` lang="ru"`` when the element's text is in a known
+    language that is not the page's, else nothing (``heritage.names.lang_attribute``)."""
+    return names.lang_attribute(language)
+
+
 @register.filter
 def reader_name(record):
     """``{{ monument|reader_name }}``: the name in the reader's language as text (a page title)."""

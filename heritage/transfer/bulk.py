@@ -150,20 +150,25 @@ def copy_data(model, objects, search=None):
     return CopyData(model, [f.column for f in fields], text, search is not None)
 
 
-def copy_update(model, objects, field_names):
+def copy_update(model, objects, field_names, search=None):
     """Write ``field_names`` of saved ``objects`` on PostgreSQL: their values go to a temporary table with COPY,
     then one ``UPDATE … FROM`` it. Django's ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field and
     row, whose compiling took an import of 5,000 changed monuments 35 seconds of Python (issue 14).
 
-    Values are the objects' attributes as ``bulk_update`` takes them (no ``pre_save``). Returns False, having
-    written nothing, on other databases and when a value reads as COPY's null marker: then the caller uses
-    ``bulk_update``.
+    Values are the objects' attributes as ``bulk_update`` takes them (no ``pre_save``). ``search``: each
+    object's (A, B, C, D) texts (``heritage.search.vector_texts``); its search columns are then written in the
+    same statement (``search_names`` from the object, the vector made by the database as ``_send`` makes it),
+    rather than by a second update of every row after it. Returns False, having written nothing, on other
+    databases and when a value reads as COPY's null marker: then the caller uses ``bulk_update``.
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql" or not objects:
         return False
-    fields = [model._meta.pk, *(model._meta.get_field(name) for name in field_names)]
+    names = list(field_names)
+    if search is not None:
+        names += [name for name in ("search_names", "search_text", "search_keys") if name not in names]
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
     converted = [(i, f) for i, f in enumerate(fields) if type(f) not in PLAIN_FIELDS]
     values_of = operator.attrgetter(*[f.attname for f in fields])
     rows = []
@@ -172,25 +177,41 @@ def copy_update(model, objects, field_names):
         for i, model_field in converted:
             row[i] = model_field.get_db_prep_save(row[i], connection=connection)
         rows.append(row)
-    text = csv_text(rows)
+    text = csv_text(rows, search)
     if text is None:
         return False
     quote = connection.ops.quote_name
     table, stage = quote(model._meta.db_table), quote(f"update_stage_{model._meta.db_table}")
     columns = [quote(f.column) for f in fields]
-    assignments = ", ".join(f"{column} = s.{column}" for column in columns[1:])
+    assignments = [f"{column} = s.{column}" for column in columns[1:]]
+    staged = list(columns)
+    if search is not None:
+        from heritage.search import STORED_VECTOR_SQL
+
+        staged += ["search_a", "search_b", "search_c", "search_d"]
+        vector = STORED_VECTOR_SQL.format(a="s.search_a", b="s.search_b", c="s.search_c", d="s.search_d")
+        assignments.append(f"search_vector = {vector}")
     with transaction.atomic(using=alias), connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute(f"DROP TABLE IF EXISTS {stage}")  # its columns are this call's
         cursor.execute(
             f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
         )
-        cursor.cursor.copy_expert(COPY_FROM.format(f"{stage} ({', '.join(columns)})"), io.StringIO(text))
-        cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {stage} AS s WHERE t.{columns[0]} = s.{columns[0]}")
+        if search is not None:
+            cursor.execute(
+                f"ALTER TABLE {stage} ADD COLUMN search_a text, ADD COLUMN search_b text, "
+                "ADD COLUMN search_c text, ADD COLUMN search_d text"
+            )
+        cursor.cursor.copy_expert(COPY_FROM.format(f"{stage} ({', '.join(staged)})"), io.StringIO(text))
+        cursor.execute(
+            f"UPDATE {table} AS t SET {', '.join(assignments)} FROM {stage} AS s WHERE t.{columns[0]} = s.{columns[0]}"
+        )
     return True
 
 
 def reserve_ids(model, count):
     """``count`` new primary keys from ``model``'s own sequence (PostgreSQL)."""
+    if count <= 0:
+        return []
     with connections[router.db_for_write(model)].cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",

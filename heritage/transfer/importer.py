@@ -11,6 +11,7 @@ Every write of an import goes through ``TableImport.write_objects()`` (``heritag
 
 import datetime
 import time
+from collections import namedtuple
 from decimal import Decimal
 from itertools import islice
 
@@ -54,6 +55,8 @@ from heritage.transfer.values import (
     split_list,
 )
 
+# What ``TableImport.write_objects`` wrote with its search data: the new records, the changed ones.
+Indexed = namedtuple("Indexed", ["new", "changed"])
 # Values an instance template may share between rows (``TableImport.instantiate``), and ``parse`` may remember.
 IMMUTABLE = (type(None), str, int, float, bool, Decimal, datetime.date, datetime.time)
 
@@ -94,7 +97,7 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         self._decimal_places = None
         self.checking_thread = None  # the thread that checks chunks (``pipelined``), where nothing may query
         self.copy_ahead = False  # the checking thread makes the COPY text of new rows (``copy_new``)
-        self.reserved, self.copies, self.versions = {}, {}, {}
+        self.reserved, self.copies, self.versions, self.changed_search = {}, {}, {}, None
         # Where the import is, for the message when its database connection is lost (lost_connection_message).
         self.reached, self.writing, self.committing = 1, None, False  # last row read; rows being written
         self.connection = None  # the database connection the import's transaction runs on (connection_lost)
@@ -285,6 +288,9 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         new = [p for p in checked.pendings if p.is_new]
         checked.search = self.search_data([p.obj for p in new])
         if self.copy_ahead:
+            # Changed records' search data too, written with their fields (copy_update): not a second update of
+            # every row re-reading it with its type and place (update_search).
+            checked.changed_search = self.search_data([p.obj for p in checked.pendings if not p.is_new])
             links = {name: [sorted(p.m2m.get(name, ())) for p in new] for name in self.many_to_many}
             self.copy_new(checked, self.model, [p.obj for p in new], checked.search, links)
             self.copy_new_extra(checked)
@@ -306,7 +312,7 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
             result.add(row)
         if not checked.pendings and not checked.proposed:
             return
-        self.copies, self.versions = checked.copies, checked.versions
+        self.copies, self.versions, self.changed_search = checked.copies, checked.versions, checked.changed_search
         self.writing = (checked.rows[0].number, checked.rows[-1].number)
         try:
             with transaction.atomic():
@@ -314,6 +320,7 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
                     self.write(checked.pendings, search=checked.search)
                 if checked.proposed:
                     self.write_proposals(checked.proposed)
+                self.check_deferred_constraints()
         except (DatabaseError, ValidationError) as exc:
             if isinstance(exc, DatabaseError) and self.connection_lost():
                 raise  # not the rows' fault: the import cannot go on (lost_connection_message)
@@ -326,10 +333,18 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
             result.add(RowResult(first, INVALID, "", [message]))
         self.writing = None
 
+    def check_deferred_constraints(self):
+        """On PostgreSQL, check the chunk's foreign keys now rather than at COMMIT, where Django defers them: a
+        violation is then the chunk's, reported with its row numbers like any refused row (at COMMIT it would end
+        the import with a traceback naming no row), and the checks run while the next chunk is being checked
+        instead of in one long wait at the end. Elsewhere (SQLite) Django's check scans whole tables: the
+        database checks at COMMIT as before."""
+        connection = connections[router.db_for_write(self.model)]
+        if connection.vendor == "postgresql":
+            connection.check_constraints()
+
     def prepare(self, chunk):
         """Load, in a few queries, the existing records and related records this chunk refers to."""
-        if self.copy_ahead:
-            self.reserve(self.model, len(chunk))
         keys = [raw.get(self.key) for _number, raw in chunk if raw.get(self.key)]
         self.existing = self.load_existing(keys)
         self._m2m_cache = {}
@@ -369,6 +384,17 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
             model, lookup = self.foreign_keys[column]
             cache = self.lookup_cache.get((model, lookup), {})
             self.related_records(column, {cache[w] for w in wanted if w in cache})
+
+    def prefetch_search_related(self, records):
+        """Load the related records the search data of existing ``records`` reads, for the checking thread to
+        make the search data of those the chunk changes (``changed_search``)."""
+        from heritage.models import Searchable
+
+        if not issubclass(self.model, Searchable) or self.model.search_prefetch:
+            return
+        for name in dict.fromkeys(path.partition("__")[0] for path in self.model.search_select_related):
+            attname = self.model._meta.get_field(name).attname
+            self.related_records(name, {getattr(obj, attname) for obj in records} - {None})
 
     def names_existing(self, raw):
         """Whether the row names a record by a natural key (an identifier, a registration number) that
@@ -647,14 +673,22 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         new = [p.obj for p in pendings if p.is_new]
         old = [p.obj for p in pendings if not p.is_new]
         # New records get their search data in the same write (one COPY on PostgreSQL) when it can be computed
-        # from the record and the records it points to; anything else is indexed after the chunk is written.
+        # from the record and the records it points to, and so do changed ones when the checking thread made it
+        # (``changed_search``); anything else is indexed after the chunk is written.
+        changed_search, self.changed_search = self.changed_search, None
         indexed = self.write_objects(
-            self.model, new, old, self.update_fields(), search=search, data=self.copies.get(self.model)
+            self.model,
+            new,
+            old,
+            self.update_fields(),
+            search=search,
+            data=self.copies.get(self.model),
+            changed_search=changed_search,
         )
         for name in self.many_to_many:
             self.add_m2m(name, [(p.obj.pk, p.m2m[name]) for p in pendings if p.m2m.get(name)])
         self.write_extra(pendings)
-        self.update_search([p.obj.pk for p in pendings if not (indexed and p.is_new)])
+        self.update_search([p.obj.pk for p in pendings if not (indexed.new if p.is_new else indexed.changed)])
         self.record_versions([p.obj for p in pendings])
 
     def search_data(self, objects):
@@ -728,20 +762,25 @@ class TableImport(ProposedRows, Pipeline, SlugAllocation, RelationLookup, RowPre
         return names
 
     @staticmethod
-    def write_objects(model, new, changed, update_fields, search=None, data=None):
+    def write_objects(model, new, changed, update_fields, search=None, data=None, changed_search=None):
         """The one place imports write records in bulk (no save(): see ``search_data()`` and ``update_search()``).
 
-        ``search``: the (A, B, C, D) texts of each new object's search vector, for PostgreSQL. ``data``: the new
-        rows' COPY text made when they were checked (``copy_new``). Returns whether the new records were written
-        with all their search data.
+        ``search``: the (A, B, C, D) texts of each new object's search vector, for PostgreSQL; ``changed_search``
+        the same for the changed objects (PostgreSQL only). ``data``: the new rows' COPY text made when they were
+        checked (``copy_new``). Returns whether the new records (``.new``) and the changed ones (``.changed``)
+        were written with all their search data.
         """
         invalidate_cached_pages()  # bulk writes send no signals
         copied = bool(new) and copy_insert(model, new, search=search, data=data)
         if new and not copied:
             model._default_manager.bulk_create(new, batch_size=1000)
-        if changed and not copy_update(model, changed, update_fields):
+        updated = bool(changed) and copy_update(model, changed, update_fields, search=changed_search)
+        if changed and not updated:
             model._default_manager.bulk_update(changed, update_fields, batch_size=1000)
-        return search is not None and (copied or connections[router.db_for_write(model)].vendor != "postgresql")
+        postgres = connections[router.db_for_write(model)].vendor == "postgresql"
+        return Indexed(
+            new=search is not None and (copied or not postgres), changed=changed_search is not None and updated
+        )
 
     def add_m2m(self, name, pairs):
         relation = self.model._meta.get_field(name)

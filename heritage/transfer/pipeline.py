@@ -32,6 +32,16 @@ class Pipeline:
         """``prepare()``, then which slugs the chunk's new rows would take (``prefetch_slugs``), now that the
         records its rows name by natural keys are known."""
         self.prepare(chunk)
+        if self.copy_ahead:
+            records = getattr(self, "by_pk", None)  # with those named by natural keys (MonumentImport, …)
+            self.prefetch_search_related((records if records is not None else self.existing).values())
+            # Keys only for the rows that may be new: a row naming an existing record by its key or a natural key
+            # is that record (an update file reserves none).
+            existing = self.existing
+            self.reserve(
+                self.model,
+                sum(1 for _n, raw in chunk if raw.get(self.key) not in existing and not self.names_existing(raw)),
+            )
         self.prefetch_slugs(chunk)
 
     def _checked_in_turn(self, rows):
@@ -83,7 +93,10 @@ class Pipeline:
         many-to-many name -> the ids each record will be linked to, in order."""
         if not objects:
             return
-        for obj, pk in zip(objects, self.reserved.pop(model), strict=False):
+        reserved = self.reserved.pop(model, [])
+        if len(reserved) < len(objects):  # more new records than prepare() foresaw: written the usual way
+            return
+        for obj, pk in zip(objects, reserved, strict=False):
             obj.pk = pk
         data = copy_data(model, objects, search)
         if data is None:  # written the usual way

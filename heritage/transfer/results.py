@@ -81,6 +81,8 @@ class Checked:
     pendings: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
     search: list | None = None
+    # The changed rows' search texts, when the checking thread could make them (``copy_ahead``), else None.
+    changed_search: list | None = None
     proposed: list = field(default_factory=list)  # Pending rows to keep as proposals (``ProposedRows``)
     copies: dict = field(default_factory=dict)  # model -> CopyData of its new records (copy_ahead)
     versions: dict = field(default_factory=dict)  # model -> (pks, COPY lines of their versions without revision)

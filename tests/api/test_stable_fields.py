@@ -70,6 +70,7 @@ MEETING_CSV = [
     "end_date",
     "event_name_language",
     "place_name_language",
+    "title_language",
 ]
 # The JSON and GeoJSON exports carry the CSV's fields (GeoJSON's coordinates are its geometry).
 MONUMENT_GEOJSON = set(MONUMENT_CSV) - {"latitude", "longitude"}
@@ -117,6 +118,7 @@ API = {
         "sources",
         "summary",
         "title",
+        "title_language",
         "topics",
         "updated_at",
     },

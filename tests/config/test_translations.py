@@ -165,24 +165,43 @@ def english_on_pages(client, pages, language, all_found=False, **get_kwargs):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, demo, language):
-    from meetings.models import Meeting
+    from heritage.models import Source
+    from meetings.models import Event, Meeting, Organization, Person, Topic
     from tests import factories as f
 
     monument = f.ConditionAssessmentFactory().monument
     meeting = Meeting.objects.published().first()
+    # Every public page type: the lists, each kind of record page, the network, a country, a source, the 404.
+    records = [Person, Organization, Event]
     pages = [
         "/",
         "/monuments/",
         monument.get_absolute_url(),
         "/meetings/",
         meeting.get_absolute_url(),
+        "/meetings/network/",
+        *(model.objects.published().first().get_absolute_url() for model in records),
+        Topic.objects.filter(meetings__isnull=False).first().get_absolute_url(),
+        Source.objects.first().get_absolute_url(),
+        "/countries/AZ/",
         "/figures/",
         "/search/?q=culture",
-        "/monuments/no-such-monument/",
         "/monuments/map/",
     ]
-    found = english_on_pages(client, [f"/{language}{page}" for page in pages], language)
+    found = english_on_pages(client, [f"/{language}{page}" for page in pages], language, all_found=True)
+    found |= english_on_pages(client, [f"/{language}/monuments/no-such-monument/"], language)  # the 404 page
     assert not found, f"English strings of ours on {language} pages: {found}"
+
+
+NAMED_RECORD_ADMINS = [
+    "meetings_event",
+    "meetings_person",
+    "meetings_organization",
+    "meetings_topic",
+    "heritage_place",
+    "monuments_monumenttype",
+    "heritage_source",
+]
 
 
 @pytest.mark.django_db
@@ -210,6 +229,8 @@ def test_a_staff_page_in_az_ru_or_es_shows_no_english_string_of_ours(client, sup
         reverse("admin:meetings_person_import"),
         reverse("admin:heritage_proposal_changelist"),
         reverse("admin:monuments_conditionassessment_changelist"),
+        # The other named records' forms, with their names in each language.
+        *(reverse(f"admin:{name}_add") for name in NAMED_RECORD_ADMINS),
     ]
     client.force_login(superuser)
     found = english_on_pages(client, pages, language, all_found=True, headers={"accept-language": language})

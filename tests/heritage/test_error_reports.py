@@ -224,3 +224,20 @@ def test_a_sentry_event_carries_the_request_id_but_no_cookie_body_or_local_varia
     text = json.dumps(event)
     assert "staff-session-key" not in text and "40.3660" not in text
     assert all("vars" not in frame for value in event["exception"]["values"] for frame in value["stacktrace"]["frames"])
+
+
+@pytest.mark.parametrize(
+    "prefix, language, heading",
+    [
+        ("", "en", "Server error"),
+        ("/ru", "ru", "Ошибка сервера"),
+        ("/az", "az", "Server xətası"),
+        ("/es", "es", "Error del servidor"),
+    ],
+)
+def test_the_server_error_page_is_in_the_readers_language(server_client, prefix, language, heading):
+    with break_the_home_page():
+        response = server_client.get(f"{prefix}/")
+    assert response.status_code == 500 and response["Content-Language"] == language
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page and f"<h1>{heading}</h1>" in page

@@ -543,6 +543,26 @@ def test_admin_import_keeps_search_current(client, superuser, register):
     assert list(Monument.objects.search("Blagojevic")) == [Monument.objects.get(name="Blagojević Bridge")]
 
 
+def test_changed_monuments_get_the_search_data_a_rebuild_would_give_them(tmp_path, register):
+    """On PostgreSQL a changed monument's search data is written with its fields (the checking thread makes it from
+    the record, its type and its place with the place's parent); elsewhere it is indexed after the write. Either
+    way it is what ``rebuild_search`` makes, and the changed record is found by its new words."""
+    region = f.PlaceFactory(name="Karabakh", slug="karabakh")
+    Place.objects.filter(slug="shusha").update(parent=region)
+    other = f.MonumentFactory(name="Bridge", slug="bridge", monument_type=register.monument_type)
+    header = ["slug", "name", "description", "place"]
+    rows = [["old-mosque", "Yuxarı Gövhər Ağa Məscidi", "Rebuilt in 1883", ""], ["bridge", "Bridge", "", "shusha"]]
+    call_command("import_monuments", write_csv(tmp_path, header, rows), verbosity=0)
+
+    columns = ["search_names", "search_text", "search_keys", "search_vector"]
+    monuments = Monument.objects.filter(pk__in=[register.pk, other.pk]).order_by("pk")
+    imported = list(monuments.values_list(*columns))
+    call_command("rebuild_search", verbosity=0)
+    assert list(monuments.values_list(*columns)) == imported
+    assert list(Monument.objects.search("Govher 1883")) == [register]
+    assert list(Monument.objects.search("Bridge Karabakh")) == [other]
+
+
 def test_a_dry_run_leaves_no_search_data_behind(register):
     result = run(MonumentImport(), ["name", "monument_type"], [["Ghost Mosque", "mosque"]])
     assert result.counts == {"new": 1} and not result.committed

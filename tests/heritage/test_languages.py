@@ -85,3 +85,40 @@ def test_the_page_cache_keeps_one_copy_per_language(client, settings):
 def test_the_staff_area_and_the_api_are_not_prefixed(client):
     assert client.get("/api/v1/monuments/").status_code == 200
     assert client.get("/admin/login/").status_code == 200
+
+
+def test_every_public_page_type_costs_the_same_queries_in_every_language(client, demo):
+    """A translated page reads nothing more: names in each language are columns of rows already read, labels come
+    from the catalogs. Each page is asked for once in every language first, so that what is built once per
+    language (the country choices) is not counted against the first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from heritage.models import Source
+    from meetings.models import Event, Meeting, Organization, Person, Topic
+
+    monument = f.ConditionAssessmentFactory().monument
+    records = [Meeting, Person, Organization, Event]
+    pages = [
+        monument.get_absolute_url(),
+        "/",
+        "/monuments/",
+        "/monuments/?q=mosque&condition=destroyed",
+        "/meetings/",
+        "/meetings/network/",
+        "/figures/",
+        "/search/?q=culture",
+        "/countries/AZ/",
+        *(model.objects.published().first().get_absolute_url() for model in records),
+        Topic.objects.filter(meetings__isnull=False).first().get_absolute_url(),
+        Source.objects.first().get_absolute_url(),
+    ]
+    for page in pages:
+        counts = {}
+        for language in ["en", "az", "ru", "es"]:
+            assert client.get(f"/{language}{page}").status_code == 200, (language, page)
+        for language in ["en", "az", "ru", "es"]:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(f"/{language}{page}")
+            counts[language] = len(queries)
+        assert set(counts.values()) == {counts["en"]}, (page, counts)

@@ -18,7 +18,9 @@ def counterpart_rows(client, url):
         return []
     section = body.split('id="counterparts-heading"')[1].split("</section>")[0]
     rows = re.findall(
-        r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a></th><td>(\d+)</td><td>([^<]+)</td></tr>', section
+        r'<tr><th scope="row"><a href="([^"]+)">([^<]+)</a></th>'
+        r'<td><a href="[^"]+">(\d+)</a></td><td>([^<]+)</td></tr>',
+        section,
     )
     return [(name, int(n), years) for _, name, n, years in rows]
 

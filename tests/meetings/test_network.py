@@ -28,7 +28,9 @@ def pairs(body):
     if 'id="pairs-heading"' not in body:
         return []
     link = r'<a href="[^"]+">([^<]+)</a>'
-    rows = re.findall(rf'<tr><th scope="row">{link}</th><td>{link}</td><td>([\d,]+)</td></tr>', body)
+    rows = re.findall(
+        rf'<tr><th scope="row">{link}</th><td>{link}</td><td><a href="[^"]+">([\d,]+)</a></td></tr>', body
+    )
     return [(a, b, int(n.replace(",", ""))) for a, b, n in rows]
 
 
