@@ -7,9 +7,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from api.base import SCHEMAS, obj, text
 from api.limits import DEFAULT_LIMIT, MAX_LIMIT
 from api.models import WithdrawalReason
-from api.resources import RESOURCES, SCHEMAS, obj, text
+from api.resources import RESOURCES
 from heritage.listing import SearchField
 
 VERSION = "1.0.0"

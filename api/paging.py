@@ -71,7 +71,8 @@ class KeysetOrder:
         return rows[:limit], len(rows) > limit
 
     def cursor_for(self, row):
-        values = [getattr(row, key) for key in self.keys]
+        """The cursor after ``row``: a model instance or a ``values()`` dict."""
+        values = [row[key] for key in self.keys] if isinstance(row, dict) else [getattr(row, key) for key in self.keys]
         text = json.dumps([self.name, values], default=_exact, separators=(",", ":"))
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 

@@ -11,10 +11,11 @@ from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 
 from api import openapi
+from api.base import Links
 from api.limits import DEFAULT_LIMIT, MAX_LIMIT, PAGING_PARAMETERS
 from api.models import Withdrawal
 from api.paging import BadCursorError, KeysetOrder
-from api.resources import RESOURCES, Links
+from api.resources import RESOURCES
 from heritage.listing import clean_text
 
 
@@ -140,7 +141,7 @@ def list_view(request, resource):
         queryset = queryset.filter(updated_at__gte=params.since)
     rows, more = order.page(resource.for_page(queryset), values, params.limit)
     links = Links(request)
-    return page_response(request, rows, more, order, [resource.data(row, links) for row in rows])
+    return page_response(request, rows, more, order, resource.page_data(rows, links))
 
 
 def record_view(request, resource, key):
@@ -148,14 +149,14 @@ def record_view(request, resource, key):
         return error_response({clean_text(name)[:100]: [_("This record takes no parameters.")] for name in request.GET})
     queryset = resource.for_page(resource.queryset())
     if resource.lookup == "pk":
-        record = queryset.filter(pk=key).first() if key.isdigit() and len(key) < 19 else None
+        records = list(queryset.filter(pk=key)[:1]) if key.isdigit() and len(key) < 19 else []
     else:
-        record = queryset.filter(slug=key).first()
-    if record is None:
+        records = list(queryset.filter(slug=key)[:1])
+    if not records:
         return not_found(
             _("No published record of %(resource)s is found by “%(key)s”.") % {"resource": resource.name, "key": key}
         )
-    return json_response(resource.data(record, Links(request)))
+    return json_response(resource.page_data(records, Links(request))[0])
 
 
 WITHDRAWAL_ORDER = KeysetOrder("withdrawn", ("withdrawn_at", "id"))

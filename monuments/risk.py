@@ -94,6 +94,12 @@ class RiskListingQuerySet(ReviewedQuerySet):
         return {pk: "; ".join(items) for pk, items in listed.items()}
 
 
+def listed_now(listed_from, listed_until, today=None):
+    """Whether a listing from ``listed_from`` until ``listed_until`` (either unknown: ``None``) holds today."""
+    today = today or timezone.localdate()
+    return (listed_from is None or listed_from <= today) and (listed_until is None or listed_until > today)
+
+
 class RiskListing(Reviewed, models.Model):
     """A monument on a list of heritage at risk: since when, until when (partial dates), and the source saying so."""
 
@@ -173,7 +179,4 @@ class RiskListing(Reviewed, models.Model):
 
     @property
     def is_current(self):
-        today = timezone.localdate()
-        return (self.listed_from is None or self.listed_from <= today) and (
-            self.listed_until is None or self.listed_until > today
-        )
+        return listed_now(self.listed_from, self.listed_until)

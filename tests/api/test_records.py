@@ -24,6 +24,8 @@ from tests.factories import (
     PlaceFactory,
     RegistrationFactory,
     ReportedFigureFactory,
+    RiskListFactory,
+    RiskListingFactory,
     SourceFactory,
 )
 
@@ -258,3 +260,35 @@ def test_evidence_waiting_for_review_or_rejected_is_not_in_the_api(client, mosqu
     listed = client.get("/api/v1/monuments/").json()["results"][0]
     assert [a["condition"] for a in listed["assessments"]] == ["restored", "damaged"]
     assert [o["text"] for o in client.get("/api/v1/meetings/talks/").json()["outcomes"]] == ["An agreement."]
+
+
+def test_a_page_gives_each_record_its_own_relations_and_a_shared_source_to_every_record_citing_it(client):
+    shared = SourceFactory(title="The shared report", published_on=datetime.date(2024, 5, 1))
+    older = SourceFactory(title="An older article", published_on=datetime.date(2020, 1, 1))
+    first = MonumentFactory(name="A church", name_language="en", name_az="Kilsə")
+    second = MonumentFactory(name="B mosque")
+    first.sources.add(older, shared)
+    second.sources.add(shared)
+    RegistrationFactory(monument=first, number="7", source=shared)
+    RegistrationFactory(monument=second, number="8", source=None)
+    ConditionAssessmentFactory(monument=second, condition="destroyed", source=shared)
+    danger = RiskListFactory(name="Heritage in danger")
+    RiskListingFactory(monument=first, risk_list=danger, listed_from=datetime.date(2003, 1, 1), listed_until=None)
+    RiskListingFactory(
+        monument=first, risk_list=danger, listed_from=datetime.date(1990, 1, 1), listed_until=datetime.date(1995, 1, 1)
+    )
+    body = client.get("/api/v1/monuments/?limit=10").json()
+    assert_matches(client, "MonumentPage", body)
+    a, b = body["results"]
+    assert (a["names"]["en"], a["names"]["az"], a["names"]["ru"]) == ("A church", "Kilsə", None)
+    # Newest source first, as on the record page; the shared one is the same JSON wherever it is cited.
+    assert [s["title"] for s in a["sources"]] == ["The shared report", "An older article"]
+    assert a["registrations"][0]["source"] == b["sources"][0] == b["assessments"][0]["source"]
+    assert [r["number"] for r in a["registrations"]] == ["7"] and b["registrations"][0]["source"] is None
+    assert a["assessments"] == [] and [x["condition"] for x in b["assessments"]] == ["destroyed"]
+    assert [(r["listed_from"], r["current"]) for r in a["risk_listings"]] == [
+        ("1990-01-01", False),
+        ("2003-01-01", True),
+    ]
+    assert b["risk_listings"] == []
+    assert client.get(a["api_url"]).json() == a
