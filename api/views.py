@@ -4,7 +4,8 @@ description and the human-readable API page. Plain Django views: why, in docs/de
 import datetime
 import re
 
-from django.http import JsonResponse, QueryDict
+import orjson
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
@@ -20,7 +21,10 @@ from heritage.listing import clean_text
 
 
 def json_response(data, status=200, headers=None):
-    return JsonResponse(data, status=status, headers=headers, json_dumps_params={"ensure_ascii": False})
+    # orjson: UTF-8 as given (no \u escapes), lazy translations through str().
+    return HttpResponse(
+        orjson.dumps(data, default=str), status=status, headers=headers, content_type="application/json"
+    )
 
 
 def error_response(errors, status=400):
