@@ -201,22 +201,31 @@ def record_ref(record, viewname, links):
     }
 
 
-def named_ref(record):
+def named_json(slug, name, name_language):
     """A topic or a monument type: slug, name and the name's language (null when not recorded)."""
-    return {"slug": record.slug, "name": record.name, "name_language": or_none(record.name_language)}
+    return {"slug": slug, "name": name, "name_language": or_none(name_language)}
+
+
+def named_ref(record):
+    return named_json(record.slug, record.name, record.name_language)
+
+
+def place_json(slug, name, name_language, kind, country, links):
+    """A reference to a place from its values: a model's (``place_ref``) or a ``values()`` row's."""
+    return {
+        "slug": slug,
+        "name": name,
+        "name_language": or_none(name_language),
+        "kind": kind,
+        "country": or_none(country),
+        "api_url": links.url("api:place_detail", slug),
+    }
 
 
 def place_ref(place, links):
     if place is None:
         return None
-    return {
-        "slug": place.slug,
-        "name": place.name,
-        "name_language": or_none(place.name_language),
-        "kind": place.kind,
-        "country": or_none(place.country.code),
-        "api_url": links.url("api:place_detail", place.slug),
-    }
+    return place_json(place.slug, place.name, place.name_language, place.kind, place.country.code, links)
 
 
 def published_ref(record, viewname, links):

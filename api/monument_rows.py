@@ -22,9 +22,11 @@ from api.base import (
     datetime_,
     integer,
     iso,
+    named_json,
     number,
     obj,
     or_none,
+    place_json,
     ref,
     source_json,
     text,
@@ -32,7 +34,7 @@ from api.base import (
 )
 from api.paging import KeysetOrder
 from heritage.models import DatePrecision, split_names
-from heritage.names import NAME_FIELDS, NAME_LANGUAGES
+from heritage.names import NAME_FIELDS, names_by_language
 from monuments.geo import public_point
 from monuments.models import (
     BUILT_YEAR,
@@ -84,12 +86,6 @@ MONUMENT_ORDERS = {
 }
 
 
-def names_of(row):
-    """``Named.names`` of a ``values()`` row: the name in each language, the original in its own."""
-    original = row["name_language"]
-    return {code: (row["name"] if code == original else row[f"name_{code}"]) or None for code in NAME_LANGUAGES}
-
-
 class PageSources:
     """The JSON of each source cited on a page, made once: sources are shared by many records."""
 
@@ -108,9 +104,11 @@ class PageSources:
         return data
 
 
-def grouped(rows):
-    """``values_list`` rows whose first value is the monument's id, by that id, in their order."""
+def by_monument(queryset, ids, order, *columns):
+    """The rows of ``queryset`` that belong to the monuments ``ids``, as ``values_list`` rows of the monument's id
+    and ``columns`` in ``order``, grouped by that id."""
     groups = defaultdict(list)
+    rows = queryset.filter(monument_id__in=ids).order_by("monument_id", *order).values_list("monument_id", *columns)
     for row in rows:
         groups[row[0]].append(row)
     return groups
@@ -125,64 +123,56 @@ class MonumentResource(Resource):
         return queryset.annotate(built_key=BUILT_YEAR) if order.name == "built" else queryset
 
     def for_page(self, queryset):
-        keys = ("built_key",) if "built_key" in queryset.query.annotations else ()
-        return queryset.values(*MONUMENT_COLUMNS, *keys)
+        # The selected annotations too: an order's key may be one (``built_key``), and the cursor reads it from the row.
+        return queryset.values(*MONUMENT_COLUMNS, *queryset.query.annotation_select)
 
     def page_data(self, rows, links):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
         sources = PageSources(links)
-        width = 1 + len(SOURCE_FIELDS)  # the monument's id, then a source
-        registrations = grouped(
-            Registration.objects.filter(monument_id__in=ids)
-            .order_by("monument_id", "registry", "number")
-            .values_list(
-                "monument_id",
-                "registry",
-                "number",
-                "significance",
-                "registered_on",
-                "registered_precision",
-                *SOURCE_COLUMNS,
-            )
+        registrations = by_monument(
+            Registration.objects.all(),
+            ids,
+            ("registry", "number"),
+            "registry",
+            "number",
+            "significance",
+            "registered_on",
+            "registered_precision",
+            *SOURCE_COLUMNS,
         )
         # Approved assessments only, as the record page shows (ReviewedQuerySet.public).
-        assessments = grouped(
-            ConditionAssessment.objects.public()
-            .filter(monument_id__in=ids)
-            .order_by("monument_id", "-observed_on", "-id")
-            .values_list(
-                "monument_id",
-                "observed_on",
-                "observed_precision",
-                "condition",
-                "evidence_kind",
-                "description",
-                "assessed_by",
-                *SOURCE_COLUMNS,
-            )
+        assessments = by_monument(
+            ConditionAssessment.objects.public(),
+            ids,
+            ("-observed_on", "-id"),
+            "observed_on",
+            "observed_precision",
+            "condition",
+            "evidence_kind",
+            "description",
+            "assessed_by",
+            *SOURCE_COLUMNS,
         )
         # In the sources' own order (Source.Meta.ordering), as the record page lists them.
-        cited = grouped(
-            Monument.sources.through.objects.filter(monument_id__in=ids)
-            .order_by("monument_id", "-source__published_on", "source__title", "source_id")
-            .values_list("monument_id", *SOURCE_COLUMNS)
+        cited = by_monument(
+            Monument.sources.through.objects.all(),
+            ids,
+            ("-source__published_on", "source__title", "source_id"),
+            *SOURCE_COLUMNS,
         )
-        risk_listings = grouped(
-            RiskListing.objects.public()
-            .filter(monument_id__in=ids)
-            .order_by("monument_id", "listed_from", "id")
-            .values_list(
-                "monument_id",
-                "risk_list__slug",
-                "risk_list__name",
-                "listed_from",
-                "listed_from_precision",
-                "listed_until",
-                "listed_until_precision",
-                *SOURCE_COLUMNS,
-            )
+        risk_listings = by_monument(
+            RiskListing.objects.public(),
+            ids,
+            ("listed_from", "id"),
+            "risk_list__slug",
+            "risk_list__name",
+            "listed_from",
+            "listed_from_precision",
+            "listed_until",
+            "listed_until_precision",
+            *SOURCE_COLUMNS,
         )
         today = timezone.localdate()
         data = []
@@ -191,28 +181,26 @@ class MonumentResource(Resource):
             point = public_point(m)
             place = None
             if m["place_id"] is not None:
-                place = {
-                    "slug": m["place__slug"],
-                    "name": m["place__name"],
-                    "name_language": or_none(m["place__name_language"]),
-                    "kind": m["place__kind"],
-                    "country": or_none(m["place__country"]),
-                    "api_url": links.url("api:place_detail", m["place__slug"]),
-                }
+                place = place_json(
+                    m["place__slug"],
+                    m["place__name"],
+                    m["place__name_language"],
+                    m["place__kind"],
+                    m["place__country"],
+                    links,
+                )
             data.append(
                 {
                     "slug": m["slug"],
                     "api_url": links.url("api:monument_detail", m["slug"]),
                     "html_url": links.url("monuments:monument_detail", m["slug"]),
                     "name": m["name"],
-                    "names": names_of(m),
+                    "names": names_by_language(m["name"], m["name_language"], m.__getitem__),
                     "name_language": or_none(m["name_language"]),
                     "alternative_names": split_names(m["alternative_names"]),
-                    "type": {
-                        "slug": m["monument_type__slug"],
-                        "name": m["monument_type__name"],
-                        "name_language": or_none(m["monument_type__name_language"]),
-                    },
+                    "type": named_json(
+                        m["monument_type__slug"], m["monument_type__name"], m["monument_type__name_language"]
+                    ),
                     "religious_affiliation": or_none(m["religious_affiliation"]),
                     "place": place,
                     "country": place["country"] if place else None,
@@ -247,7 +235,7 @@ class MonumentResource(Resource):
                         }
                         for a in assessments.get(pk, ())
                     ],
-                    "sources": [sources.get(s[1:width]) for s in cited.get(pk, ())],
+                    "sources": [sources.get(s[1:]) for s in cited.get(pk, ())],
                     "updated_at": iso(m["updated_at"]),
                     # Added after the first release (docs/developers/api.md).
                     "risk_listings": [

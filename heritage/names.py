@@ -103,6 +103,16 @@ def language_field(verbose_name, help_text):
     )
 
 
+def names_by_language(name, name_language, column):
+    """``{"az": …, "en": …, "ru": …, "es": …}``, None for a language without a name: ``name`` in its own language
+    ``name_language``, else the value ``column(field)`` gives for that language's column (``name_az``…). One rule for
+    a model (``MultilingualName.names``) and a ``values()`` row (``api.monument_rows``)."""
+    return {
+        code: (name if code == name_language else column(field)) or None
+        for code, field in zip(NAME_LANGUAGES, NAME_FIELDS, strict=True)
+    }
+
+
 class MultilingualName(models.Model):
     """A record's name in each language of the site, beside its original ``name`` (which the model defines)."""
 
@@ -127,7 +137,7 @@ class MultilingualName(models.Model):
     @property
     def names(self):
         """``{"az": …, "en": …, "ru": …, "es": …}`` (None for a language without a name), for the API."""
-        return {code: self.name_in(code) or None for code in NAME_LANGUAGES}
+        return names_by_language(self.name, self.name_language, lambda column: getattr(self, column))
 
     def all_names(self):
         """Every name of the record, without language tags: the original, the translations, the alternatives."""
