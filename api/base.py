@@ -3,8 +3,8 @@ shapes of a cited source and of a reference to another record, and ``Resource``,
 record (``api.resources`` lists them).
 
 A resource's ``page_data`` turns a page of ``for_page``'s rows into JSON. By default each row is a model instance
-and ``data`` makes its JSON; the monuments (``api.monument_rows``) read ``values()`` rows and their relations in a
-few queries per page instead, since a harvester walks a million of them.
+and ``data`` makes its JSON; the monuments and meetings (``api.monument_rows``, ``api.meeting_rows``) read
+``values()`` rows and their relations in a few queries per page instead, since a harvester walks a million of them.
 """
 
 from dataclasses import dataclass, field
@@ -192,13 +192,13 @@ def source_data(source, links):
     return source_json([getattr(source, name) for name in SOURCE_FIELDS], links)
 
 
+def record_json(slug, name, name_language, url):
+    """A ``RecordRef`` from its values: a model's (``record_ref``) or a ``values()`` row's."""
+    return {"slug": slug, "name": name, "name_language": or_none(name_language), "api_url": url}
+
+
 def record_ref(record, viewname, links):
-    return {
-        "slug": record.slug,
-        "name": record.name,
-        "name_language": or_none(record.name_language),
-        "api_url": links.url(viewname, record.slug),
-    }
+    return record_json(record.slug, record.name, record.name_language, links.url(viewname, record.slug))
 
 
 def named_json(slug, name, name_language):

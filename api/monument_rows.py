@@ -8,14 +8,10 @@ instances and prefetches (bench/RESULTS.md, issue 18).
 The JSON is the same as a model-backed resource would give, field for field; ``tests/api`` pins it.
 """
 
-from collections import defaultdict
-
-from django.db.models import F
 from django.utils import timezone
 
 from api.base import (
     NAME_SCHEMA,
-    SOURCE_FIELDS,
     Resource,
     array,
     boolean,
@@ -30,12 +26,12 @@ from api.base import (
     or_none,
     place_json,
     ref,
-    source_json,
     text,
     uri,
 )
 from api.paging import KeysetOrder
-from heritage.models import AnyOf, DatePrecision, Source, split_names
+from api.rows import by_record, page_sources
+from heritage.models import DatePrecision, split_names
 from heritage.names import NAME_FIELDS, names_by_language
 from monuments.geo import public_point
 from monuments.models import (
@@ -87,32 +83,6 @@ MONUMENT_ORDERS = {
 }
 
 
-def page_sources(groups, links):
-    """The JSON of each source cited in ``groups`` (``by_monument`` rows ending in a source id), by id, made once:
-    sources are shared by many records, so the relation rows carry only the id and the sources come in one query
-    (joining them into every row sent a 3 KB source a thousand times a page)."""
-    ids = {row[-1] for group in groups for rows in group.values() for row in rows} - {None}
-    if not ids:
-        return {}
-    rows = Source.objects.filter(AnyOf(F("id"), list(ids))).values_list(*SOURCE_FIELDS)
-    return {values[0]: source_json(values, links) for values in rows}
-
-
-def by_monument(queryset, ids, order, *columns):
-    """The rows of ``queryset`` that belong to the monuments ``ids``, as ``values_list`` rows of the monument's id
-    and ``columns`` in ``order``, grouped by that id."""
-    groups = defaultdict(list)
-    # One array parameter (``AnyOf``), not a placeholder per id: Django prepares a thousand of those one by one.
-    rows = (
-        queryset.filter(AnyOf(F("monument_id"), ids))
-        .order_by("monument_id", *order)
-        .values_list("monument_id", *columns)
-    )
-    for row in rows:
-        groups[row[0]].append(row)
-    return groups
-
-
 class MonumentResource(Resource):
     def queryset(self):
         return Monument.objects.published()
@@ -129,7 +99,8 @@ class MonumentResource(Resource):
         ids = [row["id"] for row in rows]
         if not ids:
             return []
-        registrations = by_monument(
+        registrations = by_record(
+            "monument_id",
             Registration.objects.all(),
             ids,
             ("registry", "number"),
@@ -141,7 +112,8 @@ class MonumentResource(Resource):
             "source_id",
         )
         # Approved assessments only, as the record page shows (ReviewedQuerySet.public).
-        assessments = by_monument(
+        assessments = by_record(
+            "monument_id",
             ConditionAssessment.objects.public(),
             ids,
             ("-observed_on", "-id"),
@@ -154,13 +126,15 @@ class MonumentResource(Resource):
             "source_id",
         )
         # In the sources' own order (Source.Meta.ordering), as the record page lists them.
-        cited = by_monument(
+        cited = by_record(
+            "monument_id",
             Monument.sources.through.objects.all(),
             ids,
             ("-source__published_on", "source__title", "source_id"),
             "source_id",
         )
-        risk_listings = by_monument(
+        risk_listings = by_record(
+            "monument_id",
             RiskListing.objects.public(),
             ids,
             ("listed_from", "id"),

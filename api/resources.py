@@ -4,10 +4,10 @@ each becomes and that JSON's schema. The schema and the serializer sit side by s
 views answer; the tests (and schemathesis) check every response against it, with no extra fields allowed.
 
 Published records only, and only their published relations; coordinates through ``monuments.geo.public_point``,
-the function the pages and exports use. The monuments are in ``api.monument_rows``.
+the function the pages and exports use. The monuments and meetings, which harvesters walk in bulk, are read as rows
+in ``api.monument_rows`` and ``api.meeting_rows``.
 """
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from api import filters as api_filters
@@ -28,13 +28,13 @@ from api.base import (
     or_none,
     place_ref,
     published_ref,
-    record_ref,
     ref,
     source_data,
     sources_data,
     text,
     uri,
 )
+from api.meeting_rows import MeetingResource
 from api.monument_rows import MONUMENT_ORDERS, MonumentResource
 from api.paging import KeysetOrder
 from heritage.models import DatePrecision, Place, PlaceKind, Source, split_names
@@ -42,127 +42,13 @@ from meetings.filters import MeetingFilterSet
 from meetings.models import (
     Event,
     EventKind,
-    FollowUp,
     Meeting,
-    MeetingFormat,
     Organization,
     OrganizationKind,
-    Outcome,
-    OutcomeKind,
-    Participant,
     Person,
 )
 from monuments.filters import MonumentFilterSet
 from monuments.models import Condition, FigureQualifier, Monument, ReportedFigure
-
-
-class MeetingResource(Resource):
-    def queryset(self):
-        return Meeting.objects.published()
-
-    def for_page(self, queryset):
-        participants = Participant.objects.visible().select_related("person", "organization").order_by("order", "id")
-        outcomes = (
-            Outcome.objects.public()
-            .order_by("id")
-            .prefetch_related(Prefetch("parties", queryset=Organization.objects.published().order_by("name", "id")))
-        )
-        return queryset.select_related("event", "place").prefetch_related(
-            Prefetch("topics"),
-            Prefetch("participants", queryset=participants),
-            Prefetch("outcomes", queryset=outcomes),
-            Prefetch(
-                "monuments",
-                queryset=Monument.objects.published().order_by("name", "id").only("slug", "name", "name_language"),
-            ),
-            "sources",
-        )
-
-    def data(self, m, links):
-        return {
-            "slug": m.slug,
-            "api_url": links.url("api:meeting_detail", m.slug),
-            "html_url": links.url("meetings:meeting_detail", m.slug),
-            "title": m.title,
-            "title_language": or_none(m.title_language),
-            "date": iso(m.date),
-            "end_date": iso(m.end_date),
-            "date_precision": m.date_precision,
-            "event": published_ref(m.event, "api:event_detail", links),
-            "place": place_ref(m.place, links),
-            "format": or_none(m.format),
-            "summary": m.summary,
-            "account": m.account,
-            "topics": [named_ref(t) for t in m.topics.all()],
-            "participants": [
-                {
-                    "person": record_ref(p.person, "api:person_detail", links) if p.person_id else None,
-                    "organization": published_ref(p.organization, "api:organization_detail", links),
-                    "description": p.description,
-                    "role": p.role,
-                    "represented_country": or_none(p.represented_country.code),
-                }
-                for p in m.participants.all()
-            ],
-            "outcomes": [
-                {
-                    "kind": o.kind,
-                    "text": o.text,
-                    "parties": [record_ref(org, "api:organization_detail", links) for org in o.parties.all()],
-                    "follow_up": o.follow_up,
-                    "follow_up_notes": o.follow_up_notes,
-                }
-                for o in m.outcomes.all()
-            ],
-            "monuments": [record_ref(mon, "api:monument_detail", links) for mon in m.monuments.all()],
-            "sources": sources_data(m, links),
-            "updated_at": iso(m.updated_at),
-        }
-
-    def schema(self):
-        return obj(
-            {
-                "slug": text(),
-                "api_url": uri(),
-                "html_url": uri(),
-                "title": text(),
-                "title_language": text(nullable=True),
-                "date": date(),
-                "end_date": date(nullable=True),
-                "date_precision": codes(DatePrecision.choices),
-                "event": ref("RecordRef", nullable=True),
-                "place": ref("PlaceRef", nullable=True),
-                "format": codes(MeetingFormat.choices, nullable=True),
-                "summary": text(),
-                "account": text(),
-                "topics": array(ref("NamedRef")),
-                "participants": array(
-                    obj(
-                        {
-                            "person": ref("RecordRef", nullable=True),
-                            "organization": ref("RecordRef", nullable=True),
-                            "description": text(),
-                            "role": text(),
-                            "represented_country": text(nullable=True),
-                        }
-                    )
-                ),
-                "outcomes": array(
-                    obj(
-                        {
-                            "kind": codes(OutcomeKind.choices),
-                            "text": text(),
-                            "parties": array(ref("RecordRef")),
-                            "follow_up": codes(FollowUp.choices),
-                            "follow_up_notes": text(),
-                        }
-                    )
-                ),
-                "monuments": array(ref("RecordRef")),
-                "sources": array(ref("CitedSource")),
-                "updated_at": datetime_(),
-            }
-        )
 
 
 class PersonResource(Resource):

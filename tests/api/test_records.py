@@ -231,7 +231,9 @@ def test_a_page_of_monuments_costs_the_same_queries_whatever_its_size(client, dj
     meeting = MeetingFactory()
     ParticipantFactory(meeting=meeting)
     OutcomeFactory(meeting=meeting)
-    with django_assert_num_queries(7):  # the page, topics, participants, outcomes and their parties, monuments, sources
+    meeting.sources.add(SourceFactory())
+    # The page, topics, participants, outcomes, their parties, monuments, sources, then the sources cited.
+    with django_assert_num_queries(8):
         client.get("/api/v1/meetings/")
     with django_assert_num_queries(6):
         client.get("/api/v1/monuments/monument-00/")
