@@ -19,13 +19,12 @@ from api.base import (
     named_json,
     obj,
     or_none,
-    place_json,
     record_json,
     ref,
     text,
     uri,
 )
-from api.rows import by_record, page_sources
+from api.rows import PLACE_COLUMNS, by_record, cited_by_record, page_sources, place_from_row
 from heritage.models import DatePrecision, PublishStatus
 from meetings.models import FollowUp, Meeting, MeetingFormat, Outcome, OutcomeKind, Participant
 
@@ -41,11 +40,7 @@ MEETING_COLUMNS = (
     "event__name",
     "event__name_language",
     "event__status",
-    "place__slug",
-    "place__name",
-    "place__name_language",
-    "place__kind",
-    "place__country",
+    *PLACE_COLUMNS,
     "format",
     "summary",
     "account",
@@ -119,14 +114,7 @@ class MeetingResource(Resource):
             "monument__name",
             "monument__name_language",
         )
-        # In the sources' own order (Source.Meta.ordering), as the record page lists them.
-        cited = by_record(
-            "meeting_id",
-            Meeting.sources.through.objects.all(),
-            ids,
-            ("-source__published_on", "source__title", "source_id"),
-            "source_id",
-        )
+        cited = cited_by_record("meeting_id", Meeting.sources.through, ids)
         sources = page_sources((cited,), links)
 
         def organization(slug, name, name_language):
@@ -143,16 +131,7 @@ class MeetingResource(Resource):
                     m["event__name_language"],
                     links.url("api:event_detail", m["event__slug"]),
                 )
-            place = None
-            if m["place__slug"] is not None:
-                place = place_json(
-                    m["place__slug"],
-                    m["place__name"],
-                    m["place__name_language"],
-                    m["place__kind"],
-                    m["place__country"],
-                    links,
-                )
+            place = place_from_row(m, links)
             data.append(
                 {
                     "slug": m["slug"],

@@ -24,13 +24,12 @@ from api.base import (
     number,
     obj,
     or_none,
-    place_json,
     ref,
     text,
     uri,
 )
 from api.paging import KeysetOrder
-from api.rows import by_record, page_sources
+from api.rows import PLACE_COLUMNS, by_record, cited_by_record, page_sources, place_from_row
 from heritage.models import DatePrecision, split_names
 from heritage.names import NAME_FIELDS, names_by_language
 from monuments.geo import public_point
@@ -67,12 +66,7 @@ MONUMENT_COLUMNS = (
     "monument_type__slug",
     "monument_type__name",
     "monument_type__name_language",
-    "place_id",
-    "place__slug",
-    "place__name",
-    "place__name_language",
-    "place__kind",
-    "place__country",
+    *PLACE_COLUMNS,
 )
 
 MONUMENT_ORDERS = {
@@ -125,14 +119,7 @@ class MonumentResource(Resource):
             "assessed_by",
             "source_id",
         )
-        # In the sources' own order (Source.Meta.ordering), as the record page lists them.
-        cited = by_record(
-            "monument_id",
-            Monument.sources.through.objects.all(),
-            ids,
-            ("-source__published_on", "source__title", "source_id"),
-            "source_id",
-        )
+        cited = cited_by_record("monument_id", Monument.sources.through, ids)
         risk_listings = by_record(
             "monument_id",
             RiskListing.objects.public(),
@@ -152,16 +139,7 @@ class MonumentResource(Resource):
         for m in rows:
             pk = m["id"]
             point = public_point(m)
-            place = None
-            if m["place_id"] is not None:
-                place = place_json(
-                    m["place__slug"],
-                    m["place__name"],
-                    m["place__name_language"],
-                    m["place__kind"],
-                    m["place__country"],
-                    links,
-                )
+            place = place_from_row(m, links)
             data.append(
                 {
                     "slug": m["slug"],

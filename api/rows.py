@@ -6,8 +6,18 @@ from collections import defaultdict
 
 from django.db.models import F
 
-from api.base import SOURCE_FIELDS, source_json
+from api.base import SOURCE_FIELDS, place_json, source_json
 from heritage.models import AnyOf, Source
+
+# A row's place, joined in by ``values()``: what ``place_from_row`` reads.
+PLACE_COLUMNS = ("place__slug", "place__name", "place__name_language", "place__kind", "place__country")
+
+
+def place_from_row(row, links):
+    """The ``PlaceRef`` of a ``values()`` row with ``PLACE_COLUMNS``, ``None`` when the record has no place."""
+    if row["place__slug"] is None:
+        return None
+    return place_json(*(row[column] for column in PLACE_COLUMNS), links)
 
 
 def by_record(key, queryset, ids, order, *columns):
@@ -21,6 +31,14 @@ def by_record(key, queryset, ids, order, *columns):
     for row in rows:
         groups[row[0]].append(row)
     return groups
+
+
+def cited_by_record(key, through, ids):
+    """The ids of the sources each record cites (``through``: its ``sources`` M2M table), grouped by ``key``, in the
+    sources' own order (``Source.Meta.ordering``), as the record pages list them."""
+    return by_record(
+        key, through.objects.all(), ids, ("-source__published_on", "source__title", "source_id"), "source_id"
+    )
 
 
 def page_sources(groups, links):
